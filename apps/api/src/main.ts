@@ -1,0 +1,14 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { exitOnStartupError } from '@app/core';
+import { createApiApp } from './create-api-app.js';
+
+try {
+  const app = await createApiApp();
+  const { http } = app.get(AppConfig);
+  await app.listen(http.port, http.host);
+  new Logger('Api').log(`listening on http://${http.host}:${http.port} (public URL ${http.baseUrl})`);
+} catch (error) {
+  exitOnStartupError('api', error);
+}

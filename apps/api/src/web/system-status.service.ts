@@ -1,0 +1,29 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+export interface SystemStatus {
+  databaseVersion: string;
+  databaseTime: Date;
+  migrations: Array<{ name: string; appliedAt: Date }>;
+}
+
+/** Reads what the status page shows straight from PostgreSQL, so the page fails when it does. */
+@Injectable()
+export class SystemStatusService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async read(): Promise<SystemStatus> {
+    const [row] = (await this.dataSource.query(
+      `SELECT current_setting('server_version') AS version, now() AS now`,
+    )) as Array<{ version: string; now: Date }>;
+    const migrations = (await this.dataSource.query(
+      `SELECT name, to_timestamp(timestamp / 1000.0) AS applied_at FROM migrations ORDER BY id`,
+    )) as Array<{ name: string; applied_at: Date }>;
+    return {
+      databaseVersion: row.version,
+      databaseTime: row.now,
+      migrations: migrations.map((m) => ({ name: m.name, appliedAt: m.applied_at })),
+    };
+  }
+}

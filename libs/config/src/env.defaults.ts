@@ -1,0 +1,41 @@
+import type { NodeEnv } from './env.schema.js';
+
+/**
+ * Defaults that make a fresh clone start against the local services without a `.env` file.
+ * They match `.env.example`. Production gets no defaults for anything that names a service or
+ * a secret: a forgotten variable must stop the app, not point it at localhost.
+ */
+const LOCAL: Record<string, string> = {
+  HOST: '127.0.0.1',
+  PORT: '3000',
+  APP_BASE_URL: 'http://localhost:3000',
+  TRUST_PROXY_HOPS: '0',
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/starter',
+  DATABASE_POOL_SIZE: '10',
+  DATABASE_RUN_MIGRATIONS: 'true',
+  DATABASE_CONNECT_TIMEOUT_MS: '3000',
+  DATABASE_STATEMENT_TIMEOUT_MS: '15000',
+  SESSION_SECRET: 'development-only-session-secret-change-me',
+  LOG_LEVEL: 'info',
+  LOG_PRETTY: 'true',
+};
+
+const PER_ENV: Record<NodeEnv, Record<string, string>> = {
+  development: LOCAL,
+  test: { ...LOCAL, LOG_LEVEL: 'warn', LOG_PRETTY: 'false' },
+  production: {
+    HOST: '0.0.0.0',
+    PORT: '3000',
+    TRUST_PROXY_HOPS: '0',
+    DATABASE_POOL_SIZE: '10',
+    DATABASE_RUN_MIGRATIONS: 'false',
+    DATABASE_CONNECT_TIMEOUT_MS: '3000',
+    DATABASE_STATEMENT_TIMEOUT_MS: '15000',
+    LOG_LEVEL: 'info',
+    LOG_PRETTY: 'false',
+  },
+};
+
+export function defaultsFor(nodeEnv: string | undefined): Record<string, string> {
+  return PER_ENV[(nodeEnv ?? 'development') as NodeEnv] ?? {};
+}

@@ -1,0 +1,104 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Strings from the environment become numbers and booleans here, explicitly: class-transformer's
+ * implicit conversion turns "false" into `true` and "abc" into `NaN`, which would hide typos.
+ * Anything we cannot parse is passed through unchanged so the validator reports it by name.
+ */
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toBool = ({ value }: { value: unknown }) => {
+  if (typeof value !== 'string') {
+    return value;
+  }
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) {
+    return true;
+  }
+  if (['false', '0', 'no', 'off'].includes(v)) {
+    return false;
+  }
+  return value;
+};
+
+/** Every variable the apps read. `.env.example` documents each one. */
+export class EnvironmentVariables {
+  @IsIn(NODE_ENVS)
+  NODE_ENV: NodeEnv;
+
+  @IsString()
+  HOST: string;
+
+  @Transform(toInt)
+  @Min(0)
+  @Max(65535)
+  @IsInt()
+  PORT: number;
+
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  APP_BASE_URL: string;
+
+  @Transform(toInt)
+  @Min(0)
+  @Max(10)
+  @IsInt()
+  TRUST_PROXY_HOPS: number;
+
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// connection URL' })
+  DATABASE_URL: string;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(200)
+  @IsInt()
+  DATABASE_POOL_SIZE: number;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_RUN_MIGRATIONS: boolean;
+
+  @Transform(toInt)
+  @Min(100)
+  @Max(60000)
+  @IsInt()
+  DATABASE_CONNECT_TIMEOUT_MS: number;
+
+  @Transform(toInt)
+  @Min(100)
+  @Max(600000)
+  @IsInt()
+  DATABASE_STATEMENT_TIMEOUT_MS: number;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters (comma-separated list, newest first)' })
+  SESSION_SECRET: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel;
+
+  @Transform(toBool)
+  @IsBoolean()
+  LOG_PRETTY: boolean;
+}

@@ -1,0 +1,63 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+import { ConfigValidationError } from './config-validation.error.js';
+import { defaultsFor } from './env.defaults.js';
+import { EnvironmentVariables } from './env.schema.js';
+
+/** Words that mark a value copied from `.env.example` or a tutorial rather than generated. */
+const PLACEHOLDER = /change[-_ ]?me|changeme|placeholder|example|secret123|development-only/i;
+const MIN_PRODUCTION_SECRET_LENGTH = 32;
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((e) => {
+    if (e.value === undefined) {
+      return `${e.property} is required`;
+    }
+    // stopAtFirstError leaves one message per variable, already prefixed with its name.
+    const message = Object.values(e.constraints ?? {})[0] ?? 'is invalid';
+    return message.startsWith(e.property) ? message : `${e.property} ${message}`;
+  });
+}
+
+function productionProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  const secrets = splitList(env.SESSION_SECRET ?? '');
+  for (const [i, secret] of secrets.entries()) {
+    if (secret.length < MIN_PRODUCTION_SECRET_LENGTH || PLACEHOLDER.test(secret)) {
+      problems.push(
+        `SESSION_SECRET entry ${i + 1} must be a generated secret of at least ${MIN_PRODUCTION_SECRET_LENGTH} characters in production (try: openssl rand -base64 48)`,
+      );
+    }
+  }
+  if (env.APP_BASE_URL && !env.APP_BASE_URL.startsWith('https://')) {
+    problems.push('APP_BASE_URL must use https:// in production');
+  }
+  return problems;
+}
+
+export function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+/**
+ * Turns raw strings (process.env merged with `.env`) into typed, checked variables.
+ * Empty strings count as unset so that `FOO=` in a `.env` file falls back to the default.
+ */
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const given = Object.fromEntries(
+    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
+  ) as Record<string, string>;
+  const merged = { NODE_ENV: 'development', ...defaultsFor(given.NODE_ENV), ...given };
+  const env = plainToInstance(EnvironmentVariables, merged, { excludeExtraneousValues: false });
+  const problems = describe(validateSync(env, { skipMissingProperties: false, stopAtFirstError: true }));
+  if (env.NODE_ENV === 'production') {
+    problems.push(...productionProblems(env));
+  }
+  if (problems.length > 0) {
+    throw new ConfigValidationError(problems);
+  }
+  return env;
+}

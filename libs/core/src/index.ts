@@ -1,0 +1,2 @@
+export { CoreModule } from './core.module.js';
+export { exitOnStartupError } from './startup-error.js';

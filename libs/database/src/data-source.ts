@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { processEnv, toAppConfig, validateEnv } from '@app/config';
+import { DataSource } from 'typeorm';
+import { databaseOptions } from './database-options.js';
+import { ENTITIES } from './entities.js';
+
+/**
+ * Standalone DataSource for the TypeORM CLI (`npm run migration:generate|run|revert`). It reads
+ * the same validated configuration as the apps. `ENTITIES` lists the whole model so that
+ * generated migrations see every table.
+ */
+
+export default new DataSource({
+  ...databaseOptions(toAppConfig(validateEnv(processEnv()))),
+  entities: ENTITIES,
+});

@@ -1,0 +1,7 @@
+import { Init1764220000000 } from './1764220000000-init.js';
+
+/**
+ * Every migration, in order. Listed explicitly rather than globbed so that the same list works
+ * from sources (tests), from dist/ (production) and inside a bundle.
+ */
+export const MIGRATIONS = [Init1764220000000];

@@ -1,0 +1,6 @@
+export { AppError, DependencyUnavailableError } from './app-error.js';
+export { isDependencyFailure } from './dependency-failure.js';
+export { codeForStatus, titleForStatus } from './error-codes.js';
+export { ErrorsModule } from './errors.module.js';
+export { HttpErrorFilter, toErrorView, wantsJson, type ErrorView } from './http-error.filter.js';
+export { createValidationPipe, fieldErrors } from './validation.js';

@@ -1,0 +1,36 @@
+import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
+import { HealthCheckService } from '@nestjs/terminus';
+import type { Response } from 'express';
+import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
+
+/**
+ * `/health/live`: the process answers (restart it if not).
+ * `/health/ready`: every dependency answers (send it traffic only if so); 503 otherwise, with
+ * the failing dependency named in the body so the outage is visible from outside.
+ */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+  ) {}
+
+  @Get('live')
+  live() {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  async ready(@Res({ passthrough: true }) res: Response) {
+    res.setHeader('Cache-Control', 'no-store');
+    try {
+      return await this.health.check(this.checks.map((c) => c.check));
+    } catch (error) {
+      if (error instanceof ServiceUnavailableException) {
+        res.status(HttpStatus.SERVICE_UNAVAILABLE);
+        return error.getResponse();
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,4 @@
+export { TcpProxy } from './tcp-proxy.js';
+export { createTestDatabase, testServerUrl, withHostPort, type TestDatabase } from './test-database.js';
+export { testEnv } from './test-env.js';
+export { waitFor } from './wait-for.js';
