@@ -14,6 +14,5 @@ export async function createApiApp(options: AppConfigOptions = {}): Promise<Nest
     abortOnError: false,
   });
   configureHttp(app);
-  app.enableShutdownHooks();
   return app;
 }

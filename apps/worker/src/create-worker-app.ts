@@ -12,6 +12,5 @@ export async function createWorkerApp(options: AppConfigOptions = {}): Promise<I
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
   return app;
 }

@@ -11,7 +11,6 @@ export class WorkerLifecycle implements OnApplicationBootstrap, OnApplicationShu
 
   onApplicationBootstrap(): void {
     this.keepAlive = setInterval(() => undefined, 1 << 30);
-    this.logger.log('worker ready');
   }
 
   onApplicationShutdown(signal?: string): void {

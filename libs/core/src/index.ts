@@ -1,2 +1,3 @@
 export { CoreModule } from './core.module.js';
 export { exitOnStartupError } from './startup-error.js';
+export { closeOnSignals } from './graceful-shutdown.js';

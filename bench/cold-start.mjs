@@ -1,0 +1,76 @@
+// Cold start: time from spawning the built api (`node dist/bundle/api.mjs`, production
+// settings) to its first 200 on `/`, over several runs. Prints each run and the median.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { benchDatabase, root, median } from './support.mjs';
+
+const RUNS = Number(process.argv[2] ?? 9);
+
+async function freePort() {
+  const server = createServer();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address();
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+async function once(env) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(root, 'dist/bundle/api.mjs')], {
+    cwd: root,
+    env: { ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((r) => child.on('exit', r));
+  try {
+    for (;;) {
+      if (child.exitCode !== null) {
+        throw new Error('api exited before answering');
+      }
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/`);
+        if (res.status === 200) {
+          return performance.now() - started;
+        }
+      } catch {
+        // not listening yet
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+export async function coldStart() {
+  const db = await benchDatabase('cold_start');
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    APP_BASE_URL: 'https://bench.example.org',
+    DATABASE_URL: db.url,
+    SESSION_SECRET: 'bench-Jx0l9V2qk3mJmQ1Pz7cYb8e4W5rT6uI0oP9aS8',
+    LOG_LEVEL: 'warn',
+  };
+  try {
+    const times = [];
+    for (let i = 0; i < RUNS; i++) {
+      times.push(await once(env));
+    }
+    const result = { runs: RUNS, medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times) };
+    console.log(
+      `cold start (built api, NODE_ENV=production, spawn -> first 200 on /): ` +
+        `median ${result.medianMs.toFixed(0)} ms, min ${result.minMs.toFixed(0)} ms, max ${result.maxMs.toFixed(0)} ms over ${RUNS} runs`,
+    );
+    return result;
+  } finally {
+    await db.drop();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  await coldStart();
+}
