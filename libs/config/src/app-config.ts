@@ -1,4 +1,6 @@
-import type { EnvironmentVariables, LogLevel, NodeEnv } from './env.schema.js';
+import { isAbsolute, join } from 'node:path';
+import type { EnvironmentVariables, LogLevel, NodeEnv, SessionStoreKind } from './env.schema.js';
+import { projectRoot } from './project-root.js';
 import { splitList } from './validate-env.js';
 
 /**
@@ -23,10 +25,22 @@ export abstract class AppConfig {
     readonly connectTimeoutMs: number;
     readonly statementTimeoutMs: number;
   };
-  readonly redis: { readonly url: string | undefined };
+  readonly redis: {
+    readonly url: string | undefined;
+    /** Prepended to every key we write, so several apps (or test files) can share one Redis. */
+    readonly keyPrefix: string;
+  };
   readonly session: {
     /** Newest first: the first signs, all verify, so secrets can be rotated without logging anyone out. */
     readonly secrets: readonly string[];
+    readonly store: SessionStoreKind;
+    /** Absolute path of the file store's directory. */
+    readonly dir: string;
+    readonly idleTtlMs: number;
+    readonly absoluteTtlMs: number;
+    /** `__Host-sid` in production (Secure, Path=/, no Domain are then enforced by browsers). */
+    readonly cookieName: string;
+    readonly secureCookie: boolean;
   };
   readonly log: { readonly level: LogLevel; readonly pretty: boolean };
 }
@@ -48,8 +62,16 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
       statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
     },
-    redis: { url: env.REDIS_URL },
-    session: { secrets: splitList(env.SESSION_SECRET) },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+    session: {
+      secrets: splitList(env.SESSION_SECRET),
+      store: env.SESSION_STORE ?? (env.REDIS_URL ? 'redis' : 'file'),
+      dir: isAbsolute(env.SESSION_DIR) ? env.SESSION_DIR : join(projectRoot(), env.SESSION_DIR),
+      idleTtlMs: env.SESSION_IDLE_TTL_SECONDS * 1000,
+      absoluteTtlMs: env.SESSION_ABSOLUTE_TTL_SECONDS * 1000,
+      cookieName: env.SESSION_COOKIE_NAME ?? (env.NODE_ENV === 'production' ? '__Host-sid' : 'sid'),
+      secureCookie: env.NODE_ENV === 'production',
+    },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
   };
 }

@@ -16,6 +16,10 @@ const LOCAL: Record<string, string> = {
   DATABASE_CONNECT_TIMEOUT_MS: '3000',
   DATABASE_STATEMENT_TIMEOUT_MS: '15000',
   SESSION_SECRET: 'development-only-session-secret-change-me',
+  SESSION_DIR: '.data/sessions',
+  SESSION_IDLE_TTL_SECONDS: '86400',
+  SESSION_ABSOLUTE_TTL_SECONDS: '604800',
+  REDIS_KEY_PREFIX: 'starter:',
   LOG_LEVEL: 'info',
   LOG_PRETTY: 'true',
 };
@@ -33,6 +37,10 @@ const PER_ENV: Record<NodeEnv, Record<string, string>> = {
     DATABASE_STATEMENT_TIMEOUT_MS: '15000',
     LOG_LEVEL: 'info',
     LOG_PRETTY: 'false',
+    SESSION_DIR: '.data/sessions',
+    SESSION_IDLE_TTL_SECONDS: '86400',
+    SESSION_ABSOLUTE_TTL_SECONDS: '604800',
+    REDIS_KEY_PREFIX: 'starter:',
   },
 };
 

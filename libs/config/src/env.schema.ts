@@ -15,6 +15,9 @@ import {
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
+export const SESSION_STORES = ['redis', 'file', 'memory'] as const;
+export type SessionStoreKind = (typeof SESSION_STORES)[number];
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -94,6 +97,33 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters (comma-separated list, newest first)' })
   SESSION_SECRET: string;
+
+  /** Unset: derived (redis when REDIS_URL is set, file otherwise). */
+  @IsOptional()
+  @IsIn(SESSION_STORES)
+  SESSION_STORE?: SessionStoreKind;
+
+  @IsString()
+  SESSION_DIR: string;
+
+  @Transform(toInt)
+  @Min(60)
+  @Max(31536000)
+  @IsInt()
+  SESSION_IDLE_TTL_SECONDS: number;
+
+  @Transform(toInt)
+  @Min(60)
+  @Max(31536000)
+  @IsInt()
+  SESSION_ABSOLUTE_TTL_SECONDS: number;
+
+  @IsOptional()
+  @Matches(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, { message: 'must be a valid cookie name' })
+  SESSION_COOKIE_NAME?: string;
+
+  @Matches(/^[A-Za-z0-9:_.-]{0,64}$/, { message: 'may only contain letters, digits and : _ . -' })
+  REDIS_KEY_PREFIX: string;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel;

@@ -29,6 +29,9 @@ function productionProblems(env: EnvironmentVariables): string[] {
       );
     }
   }
+  if (env.SESSION_STORE === 'memory') {
+    problems.push('SESSION_STORE=memory is for unit tests only: sessions would vanish on restart and not be shared between processes (use redis or file)');
+  }
   if (env.APP_BASE_URL && !env.APP_BASE_URL.startsWith('https://')) {
     problems.push('APP_BASE_URL must use https:// in production');
   }
@@ -55,6 +58,12 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   const problems = describe(validateSync(env, { skipMissingProperties: false, stopAtFirstError: true }));
   if (env.NODE_ENV === 'production') {
     problems.push(...productionProblems(env));
+  }
+  if (env.SESSION_STORE === 'redis' && !env.REDIS_URL) {
+    problems.push('SESSION_STORE=redis needs REDIS_URL');
+  }
+  if (env.SESSION_ABSOLUTE_TTL_SECONDS < env.SESSION_IDLE_TTL_SECONDS) {
+    problems.push('SESSION_ABSOLUTE_TTL_SECONDS must not be shorter than SESSION_IDLE_TTL_SECONDS');
   }
   if (problems.length > 0) {
     throw new ConfigValidationError(problems);

@@ -4,8 +4,8 @@ import { HealthController } from './health.controller.js';
 import { READINESS_CHECKS, READINESS_TIMEOUT_MS, type ReadinessCheck } from './readiness.js';
 
 export interface HealthModuleOptions {
-  /** Extra readiness checks (e.g. Redis) as providers resolving to `ReadinessCheck`. */
-  extraChecks?: Array<{ token: string | symbol | Function }>;
+  /** Tokens of extra readiness checks (e.g. Redis), each resolving to a `ReadinessCheck` or null. */
+  extraChecks?: Array<string | symbol>;
   /** Serve `/health/*` over HTTP (the api); the worker only uses the checks. */
   http?: boolean;
 }
@@ -16,10 +16,11 @@ export class HealthModule {
     const extra = options.extraChecks ?? [];
     const checks: Provider = {
       provide: READINESS_CHECKS,
-      inject: [TypeOrmHealthIndicator, ...extra.map((e) => e.token)],
-      useFactory: (db: TypeOrmHealthIndicator, ...others: ReadinessCheck[]): ReadinessCheck[] => [
+      inject: [TypeOrmHealthIndicator, ...extra],
+      useFactory: (db: TypeOrmHealthIndicator, ...others: Array<ReadinessCheck | null>): ReadinessCheck[] => [
         { name: 'database', check: () => db.pingCheck('database').withTimeout(READINESS_TIMEOUT_MS) },
-        ...others,
+        // A lib provides null when its dependency is not configured (no REDIS_URL: no Redis check).
+        ...others.filter((c): c is ReadinessCheck => c !== null),
       ],
     };
     return {

@@ -1,0 +1,93 @@
+import { FileSessionStore, generateSessionId } from '@app/session';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CONFORMANCE_LIFETIME, describeSessionStoreContract } from './session-store.conformance.js';
+
+async function countEntries(dir: string): Promise<number> {
+  let n = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    n += entry.name ? 1 : 0;
+  }
+  return n;
+}
+
+const SECRETS = ['file-store-secret-0123456789abcdef'];
+
+describeSessionStoreContract('FileSessionStore (real directory)', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'sessions-'));
+  return {
+    store: new FileSessionStore({ dir, lifetime: CONFORMANCE_LIFETIME, secrets: SECRETS }),
+    corrupt: async (id, kind) => {
+      const path = join(dir, 's', id, 'record.json');
+      const text = await readFile(path, 'utf8');
+      await writeFile(path, kind === 'garbage' ? '\u0000\u00ff not json' : text.slice(0, text.length / 2));
+    },
+    footprint: async () => countEntries(dir),
+    teardown: () => rm(dir, { recursive: true, force: true }),
+  };
+});
+
+describe('FileSessionStore on disk', () => {
+  let dir: string;
+  let store: FileSessionStore;
+  let record: { createdAt: number; lastSeenAt: number; userId: string; data: Record<string, unknown> };
+
+  beforeEach(async () => {
+    record = { createdAt: Date.now(), lastSeenAt: Date.now(), userId: 'u1', data: { a: 1 } };
+    dir = await mkdtemp(join(tmpdir(), 'sessions-'));
+    store = new FileSessionStore({ dir, lifetime: CONFORMANCE_LIFETIME, secrets: SECRETS });
+  });
+
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('writes records readable by their owner only (0600) and leaves no temp files', async () => {
+    const id = generateSessionId();
+    await store.create(id, record);
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store.set(id, { ...record, data: { i } })));
+    const info = await stat(join(dir, 's', id, 'record.json'));
+    expect(info.mode & 0o777).toBe(0o600);
+    expect(await readdir(join(dir, 's', id))).toEqual(['record.json']);
+  });
+
+  it('reads a record copied under another id as no session (HMAC binds it to its id)', async () => {
+    const [victim, attacker] = [generateSessionId(), generateSessionId()];
+    await store.create(victim, record);
+    await store.create(attacker, { ...record, userId: 'u2' });
+    const stolen = await readFile(join(dir, 's', victim, 'record.json'));
+    await writeFile(join(dir, 's', attacker, 'record.json'), stolen);
+    expect(await store.get(attacker)).toBeNull();
+  });
+
+  it('refuses records signed with a secret it does not know, accepts rotated ones', async () => {
+    const id = generateSessionId();
+    await store.create(id, record);
+    const rotated = new FileSessionStore({ dir, lifetime: CONFORMANCE_LIFETIME, secrets: ['newer-secret-0123456789abcdef', ...SECRETS] });
+    expect(await rotated.get(id)).not.toBeNull();
+    const stranger = new FileSessionStore({ dir, lifetime: CONFORMANCE_LIFETIME, secrets: ['someone-else-0123456789abcdef'] });
+    expect(await stranger.get(id)).toBeNull();
+  });
+
+  it('reaps expired sessions in the background with bounded concurrency', async () => {
+    const live = generateSessionId();
+    await store.create(live, record);
+    const stale = Array.from({ length: 40 }, () => generateSessionId());
+    for (const id of stale) {
+      await store.create(id, { ...record, lastSeenAt: Date.now() - CONFORMANCE_LIFETIME.idleTtlMs + 200 });
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await store.reapExpired(4)).toBe(40);
+    expect(await readdir(join(dir, 's'))).toEqual([live]);
+    expect(await readdir(join(dir, 'trash'))).toEqual([]);
+    expect(await store.listByUser('u1')).toHaveLength(1);
+  });
+
+  it('reports a disk failure as an error, not as "no session"', async () => {
+    const id = generateSessionId();
+    await store.create(id, record);
+    // A directory where the record file should be: reading it fails with EISDIR.
+    await rm(join(dir, 's', id, 'record.json'));
+    await (await import('node:fs/promises')).mkdir(join(dir, 's', id, 'record.json'));
+    await expect(store.get(id)).rejects.toThrow(/EISDIR/);
+  });
+});
