@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfigModule, type AppConfigOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { LoggingModule } from '@app/logging';
@@ -13,7 +14,7 @@ export class CoreModule {
   static forRoot(options: AppConfigOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [AppConfigModule.forRoot(options), LoggingModule, DatabaseModule, RedisModule],
+      imports: [AppConfigModule.forRoot(options), EventEmitterModule.forRoot(), LoggingModule, DatabaseModule, RedisModule],
       exports: [LoggingModule, DatabaseModule, RedisModule],
     };
   }
