@@ -141,8 +141,9 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
     function hookResponse(): void {
       const writeHead = res.writeHead;
       let cookieWritten = false;
+      let skipCookie = false;
       res.writeHead = function (this: Response, ...args: unknown[]) {
-        if (!cookieWritten) {
+        if (!cookieWritten && !skipCookie) {
           cookieWritten = true;
           writeCookie();
         }
@@ -162,6 +163,8 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
           return finish();
         }
         commit(session, Date.now()).then(finish, (error: unknown) => {
+          // Leave the browser's cookie as it was: we do not know what the store holds.
+          skipCookie = true;
           logger.warn(`could not save session: ${error instanceof Error ? error.message : String(error)}`);
           if (res.headersSent) {
             finish();

@@ -1,0 +1,98 @@
+import { DependencyUnavailableError } from '@app/errors';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import request from 'supertest';
+import type { SessionRecord } from './session-record.js';
+import { SessionStore } from './session-store.port.js';
+import { createSessionMiddleware } from './session.middleware.js';
+import { MemorySessionStore } from './stores/memory-session-store.js';
+
+/** Counts the writes that reach the store. */
+class CountingStore extends MemorySessionStore {
+  writes = 0;
+  override async set(id: string, record: SessionRecord) {
+    this.writes++;
+    return super.set(id, record);
+  }
+  override async touch(id: string, at: number) {
+    this.writes++;
+    return super.touch(id, at);
+  }
+}
+
+class BrokenStore extends MemorySessionStore {
+  override async get(): Promise<SessionRecord | null> {
+    throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6379'), { code: 'ECONNREFUSED' });
+  }
+}
+
+function appWith(store: SessionStore, options: { secure?: boolean; cookieName?: string; touchIntervalMs?: number; idle?: number; absolute?: number } = {}) {
+  const app = express();
+  app.use(
+    createSessionMiddleware({
+      store,
+      secrets: ['unit-secret-unit-secret'],
+      cookieName: options.cookieName ?? 'sid',
+      secure: options.secure ?? false,
+      lifetime: { idleTtlMs: options.idle ?? 60_000, absoluteTtlMs: options.absolute ?? 120_000 },
+      touchIntervalMs: options.touchIntervalMs,
+    }),
+  );
+  app.post('/set', (req, res) => {
+    req.session!.value = 'v';
+    res.json({ ok: true });
+  });
+  app.get('/get', (req, res) => {
+    res.json({ value: req.session!.value ?? null });
+  });
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    res.status(err instanceof DependencyUnavailableError ? 503 : 500).json({ error: String(err) });
+  });
+  return app;
+}
+
+const cookieOf = (res: request.Response) => String((res.headers['set-cookie'] as unknown as string[])[0]).split(';')[0];
+
+describe('session middleware', () => {
+  it('reads an unchanged session without writing to the store, and touches it once per interval', async () => {
+    const store = new CountingStore({ idleTtlMs: 60_000, absoluteTtlMs: 120_000 });
+    const app = appWith(store, { touchIntervalMs: 200 });
+    const cookie = cookieOf(await request(app).post('/set').expect(200));
+    for (let i = 0; i < 20; i++) {
+      await request(app).get('/get').set('Cookie', cookie).expect(200, { value: 'v' });
+    }
+    expect(store.writes).toBe(0);
+    await new Promise((r) => setTimeout(r, 250));
+    await request(app).get('/get').set('Cookie', cookie).expect(200);
+    await request(app).get('/get').set('Cookie', cookie).expect(200);
+    expect(store.writes).toBe(1);
+  });
+
+  it('sets a __Host- cookie with Secure, HttpOnly, SameSite=Lax, Path=/ and no Domain in production mode', async () => {
+    const app = appWith(new MemorySessionStore({ idleTtlMs: 60_000, absoluteTtlMs: 120_000 }), { secure: true, cookieName: '__Host-sid' });
+    const header = String((await request(app).post('/set').expect(200)).headers['set-cookie']);
+    expect(header).toMatch(/^__Host-sid=[A-Za-z0-9_-]{32}\.[A-Za-z0-9_-]{43};/);
+    for (const attribute of ['Secure', 'HttpOnly', 'SameSite=Lax', 'Path=/']) {
+      expect(header).toContain(attribute);
+    }
+    expect(header).toMatch(/Max-Age=1(19|20);/); // the absolute lifetime, in seconds
+    expect(header).not.toMatch(/Domain=/i);
+  });
+
+  it('ends a session at its absolute lifetime even though the cookie is still sent', async () => {
+    const store = new MemorySessionStore({ idleTtlMs: 1000, absoluteTtlMs: 1000 });
+    const app = appWith(store, { idle: 1000, absolute: 1000, touchIntervalMs: 10 });
+    const cookie = cookieOf(await request(app).post('/set').expect(200));
+    await request(app).get('/get').set('Cookie', cookie).expect(200, { value: 'v' });
+    await new Promise((r) => setTimeout(r, 1100));
+    await request(app).get('/get').set('Cookie', cookie).expect(200, { value: null });
+  });
+
+  it('fails with a dependency error, not an anonymous session, when the store is down', async () => {
+    const healthy = new MemorySessionStore({ idleTtlMs: 60_000, absoluteTtlMs: 120_000 });
+    const cookie = cookieOf(await request(appWith(healthy)).post('/set').expect(200));
+    await request(appWith(new BrokenStore({ idleTtlMs: 60_000, absoluteTtlMs: 120_000 })))
+      .get('/get')
+      .set('Cookie', cookie)
+      .expect(503);
+  });
+});
