@@ -27,6 +27,9 @@ const shared = {
 };
 
 export default {
+  // Test files close what they open; this is a backstop so a stray socket in a failing test
+  // cannot keep CI waiting until its time limit.
+  forceExit: true,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/**/*.spec.ts'] },
     { ...shared, displayName: 'int', testTimeout: 30000, testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'] },

@@ -1,5 +1,8 @@
 // `npm run bench`: every benchmark, one after another, figures printed as they come.
+import { cpus } from 'node:os';
 import { coldStart } from './cold-start.mjs';
+import { sessionsBench } from './sessions.mjs';
 
-console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+console.log(`node ${process.version}, ${cpus().length} cores\n`);
 await coldStart();
+await sessionsBench();

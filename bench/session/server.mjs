@@ -1,0 +1,64 @@
+// One bench server process: `node bench/session/server.mjs <mode> <port>`.
+//   ours-redis  our session middleware + RedisSessionStore (ioredis)
+//   ours-file   our session middleware + FileSessionStore (a temp directory)
+//   twin        express-session + connect-redis 9 (node-redis 5): the de facto stack
+// Routes are identical in every mode:
+//   GET /plain    registered before the session middleware (never touches it)
+//   GET /read     reads the session
+//   POST /write   changes the session (a counter)
+//   GET /mounted  same handler as /plain, but behind the session middleware
+import express from 'express';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { root } from '../support.mjs';
+
+const [mode, port] = process.argv.slice(2);
+const SECRET = 'bench-secret-bench-secret-bench-secret';
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+const PREFIX = `bench:${process.pid}:`;
+const lifetime = { idleTtlMs: 3600_000, absoluteTtlMs: 24 * 3600_000 };
+
+const app = express();
+app.disable('x-powered-by');
+const ok = (_req, res) => res.json({ ok: true });
+app.get('/plain', ok);
+
+if (mode === 'twin') {
+  const { default: session } = await import('express-session');
+  const { RedisStore } = await import('connect-redis');
+  const { createClient } = await import('redis');
+  const client = createClient({ url: REDIS_URL });
+  await client.connect();
+  app.use(
+    session({
+      store: new RedisStore({ client, prefix: PREFIX }),
+      secret: SECRET,
+      resave: false,
+      saveUninitialized: false,
+      cookie: { httpOnly: true, sameSite: 'lax', maxAge: lifetime.absoluteTtlMs },
+    }),
+  );
+} else {
+  const lib = await import(pathToFileURL(join(root, 'dist/libs/session/src/index.js')).href);
+  let store;
+  if (mode === 'ours-redis') {
+    const { createRedisConnection, waitUntilReady } = await import(pathToFileURL(join(root, 'dist/libs/redis/src/index.js')).href);
+    const redis = createRedisConnection(REDIS_URL);
+    await waitUntilReady(redis);
+    store = new lib.RedisSessionStore(redis, lifetime, PREFIX);
+  } else {
+    store = new lib.FileSessionStore({ dir: mkdtempSync(join(tmpdir(), 'bench-sessions-')), lifetime, secrets: [SECRET] });
+  }
+  app.use(lib.createSessionMiddleware({ store, secrets: [SECRET], cookieName: 'sid', secure: false, lifetime }));
+}
+
+app.get('/read', (req, res) => res.json({ n: req.session.n ?? 0 }));
+app.post('/write', (req, res) => {
+  req.session.n = (req.session.n ?? 0) + 1;
+  res.json({ n: req.session.n });
+});
+app.get('/mounted', ok);
+
+app.listen(Number(port), '127.0.0.1', () => process.send?.('ready'));
