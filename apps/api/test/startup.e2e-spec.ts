@@ -1,13 +1,4 @@
-import { createTestDatabase, spawnBuiltApp, testEnv, type TestDatabase } from '@app/testing';
-import { createServer } from 'node:net';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
+import { createTestDatabase, freePort, spawnBuiltApp, testEnv, type TestDatabase } from '@app/testing';
 
 describe('api process start', () => {
   let db: TestDatabase;

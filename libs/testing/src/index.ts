@@ -2,4 +2,4 @@ export { TcpProxy } from './tcp-proxy.js';
 export { createTestDatabase, testServerUrl, withHostPort, type TestDatabase } from './test-database.js';
 export { testEnv, testRedisUrl } from './test-env.js';
 export { waitFor } from './wait-for.js';
-export { spawnBuiltApp, type SpawnedApp } from './spawn-app.js';
+export { freePort, spawnBuiltApp, type SpawnedApp } from './spawn-app.js';

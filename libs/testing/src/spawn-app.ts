@@ -1,5 +1,6 @@
-import { projectRoot } from '@app/config';
+import { processEnv, projectRoot } from '@app/config';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export interface SpawnedApp {
@@ -17,7 +18,7 @@ export interface SpawnedApp {
 export function spawnBuiltApp(app: 'api' | 'worker', env: Record<string, string | undefined>): SpawnedApp {
   const child = spawn(process.execPath, [join(projectRoot(), `dist/bundle/${app}.mjs`)], {
     cwd: projectRoot(),
-    env: { PATH: process.env.PATH, ...env },
+    env: { PATH: processEnv().PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -60,4 +61,13 @@ export function spawnBuiltApp(app: 'api' | 'worker', env: Record<string, string 
       });
     },
   };
+}
+
+/** A loopback port nobody listens on right now, for an app started as a process. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
