@@ -5,7 +5,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
 import { startApi } from './support/api-harness.js';
-import { fileBackend, redisBackend, SessionProbeModule, sessionCookie, type StoreBackend } from './support/session-probe.js';
+import { fileBackend, redisBackend, SessionProbeModule, sessionCookie, slowRequestGate, type StoreBackend } from './support/session-probe.js';
 
 const SECRET = 'test-secret-test-secret-test-secret';
 
@@ -89,10 +89,12 @@ describe.each(['redis', 'file'] as const)('sessions through the api (%s store)',
 
   it('never lets a slow request bring a logged-out session back', async () => {
     const login = sessionCookie(await http.post('/probe/login').send({ userId: 'u-slow' }).expect(200))!;
-    const slow = http.post('/probe/slow?ms=500').set('Cookie', login.pair).then((r) => r);
-    await new Promise((r) => setTimeout(r, 100)); // the slow request has loaded the session
+    slowRequestGate.reset();
+    const slow = http.post('/probe/slow').set('Cookie', login.pair).then((r) => r);
+    await slowRequestGate.loaded.promise; // the slow request holds the session it loaded
     await http.post('/probe/logout').set('Cookie', login.pair).expect(200);
-    await slow;
+    slowRequestGate.release.resolve();
+    expect((await slow).status).toBe(200);
     expect(await backend.has(login.id)).toBe(false);
     const replay = await http.get('/probe/whoami').set('Cookie', login.pair).expect(200);
     expect(replay.body.userId).toBeNull();

@@ -8,6 +8,9 @@ const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * server drained, shutdown hooks run, connections closed) and the process exits 0; if closing
  * takes longer than `graceMs` it exits 1 so an orchestrator sees the failed drain.
  */
+/** Nest's implementation takes the signal and hands it to shutdown hooks; its interface omits it. */
+type ClosableWithSignal = INestApplicationContext & { close(signal?: string): Promise<void> };
+
 export function closeOnSignals(app: INestApplicationContext, name: string, graceMs = 25000): void {
   const logger = new Logger(name);
   let closing = false;
@@ -23,7 +26,7 @@ export function closeOnSignals(app: INestApplicationContext, name: string, grace
         process.exit(1);
       }, graceMs);
       timer.unref();
-      app.close(signal).then(
+      (app as ClosableWithSignal).close(signal).then(
         () => process.exit(0),
         (error: unknown) => {
           logger.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -19,6 +19,8 @@ export interface SessionMiddlewareOptions {
    * page view costs one store read and not a read plus a write.
    */
   touchIntervalMs?: number;
+  /** Milliseconds since the epoch; injectable so that tests control time instead of sleeping. */
+  now?: () => number;
 }
 
 const USER_AGENT_MAX = 256;
@@ -35,6 +37,7 @@ const logger = new Logger('Session');
 export function createSessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
   const { store, secrets, cookieName, lifetime } = options;
   const touchIntervalMs = options.touchIntervalMs ?? Math.min(60_000, Math.floor(lifetime.idleTtlMs / 10));
+  const now = options.now ?? Date.now;
   const cookieBase = {
     httpOnly: true,
     secure: options.secure,
@@ -54,7 +57,7 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
 
     const ops: SessionOps = {
       async save(session) {
-        await commit(session, Date.now());
+        await commit(session, now());
       },
       async destroy(session) {
         const state = session[STATE];
@@ -83,12 +86,12 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
     };
 
     function newState(): SessionState {
-      const now = Date.now();
-      return { id: generateSessionId(), isNew: true, createdAt: now, lastSeenAt: now, snapshot: '{}', destroyed: false, resign: false, ops };
+      const at = now();
+      return { id: generateSessionId(), isNew: true, createdAt: at, lastSeenAt: at, snapshot: '{}', destroyed: false, resign: false, ops };
     }
 
     /** Persists what changed: create, update (only if it still exists), or a periodic touch. */
-    async function commit(session: Session, now: number): Promise<void> {
+    async function commit(session: Session, at: number): Promise<void> {
       const state = session[STATE];
       if (state.destroyed) {
         return;
@@ -98,16 +101,16 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
         if (json === '{}') {
           return; // nothing to remember: no session is created
         }
-        await store.create(state.id, recordOf(session, now, client));
+        await store.create(state.id, recordOf(session, at, client));
         state.isNew = false;
       } else if (json !== state.snapshot) {
-        if (!(await store.set(state.id, recordOf(session, now, client)))) {
+        if (!(await store.set(state.id, recordOf(session, at, client)))) {
           // Destroyed meanwhile (logout in another tab, revoked): the destroy wins.
           state.destroyed = true;
           return;
         }
-      } else if (now - state.lastSeenAt >= touchIntervalMs) {
-        if (!(await store.touch(state.id, now))) {
+      } else if (at - state.lastSeenAt >= touchIntervalMs) {
+        if (!(await store.touch(state.id, at))) {
           state.destroyed = true;
           return;
         }
@@ -115,7 +118,7 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
         return;
       }
       state.snapshot = json;
-      state.lastSeenAt = now;
+      state.lastSeenAt = at;
     }
 
     /** Runs right before the headers go out, whatever path the response took. */
@@ -127,7 +130,7 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
       const state = session[STATE];
       const persisted = !state.destroyed && (!state.isNew || serialize(session) !== '{}');
       if (persisted && (state.id !== verified?.id || state.resign)) {
-        const remainingMs = state.createdAt + lifetime.absoluteTtlMs - Date.now();
+        const remainingMs = state.createdAt + lifetime.absoluteTtlMs - now();
         res.append(
           'Set-Cookie',
           serializeCookie(cookieName, signSessionId(state.id, secrets[0]), { ...cookieBase, maxAge: Math.max(0, Math.floor(remainingMs / 1000)) }),
@@ -162,7 +165,7 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
         if (!session) {
           return finish();
         }
-        commit(session, Date.now()).then(finish, (error: unknown) => {
+        commit(session, now()).then(finish, (error: unknown) => {
           // Leave the browser's cookie as it was: we do not know what the store holds.
           skipCookie = true;
           logger.warn(`could not save session: ${error instanceof Error ? error.message : String(error)}`);

@@ -1,10 +1,30 @@
-import { Body, Controller, Get, HttpCode, Module, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Module, Post, Req, Res } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { PasswordChangedEvent, SessionEvents, SessionService, UserLoggedOutEvent } from '@app/session';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+
+/**
+ * Lets a test hold a request after it has loaded its session, so "a slow request saves after
+ * logout" is tested by ordering, not by guessing how long a loaded machine takes.
+ */
+export const slowRequestGate = {
+  loaded: deferred(),
+  release: deferred(),
+  reset() {
+    this.loaded = deferred();
+    this.release = deferred();
+  },
+};
+
+/** Node 20 has no Promise.withResolvers. */
+function deferred(): { promise: Promise<void>; resolve: () => void } {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
 
 /**
  * Routes that exercise the SessionModule through the real HTTP stack the way the accounts pages
@@ -48,11 +68,12 @@ class SessionProbeController {
     return { ok: true };
   }
 
-  /** Holds the session for `ms`, then changes it: the late save of a slow request. */
+  /** Holds the loaded session until the test releases it, then changes it: the late save of a slow request. */
   @Post('slow')
   @HttpCode(200)
-  async slow(@Req() req: Request, @Query('ms') ms = '400') {
-    await new Promise((r) => setTimeout(r, Number(ms)));
+  async slow(@Req() req: Request) {
+    slowRequestGate.loaded.resolve();
+    await slowRequestGate.release.promise;
     req.session!.value = 'written-late';
     return { ok: true };
   }
