@@ -43,6 +43,17 @@ export abstract class AppConfig {
     readonly secureCookie: boolean;
   };
   readonly log: { readonly level: LogLevel; readonly pretty: boolean };
+  readonly auth: {
+    readonly requireEmailConfirmation: boolean;
+    readonly maxFailuresPerAccount: number;
+    readonly maxFailuresPerIp: number;
+    readonly failureWindowSeconds: number;
+    readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+    readonly confirmTokenTtlMs: number;
+    readonly resetTokenTtlMs: number;
+    /** Accounts ensured at start; a seed without a password gets a generated one (printed once, development only). */
+    readonly seeds: readonly { readonly role: 'admin' | 'dev' | 'user'; readonly email: string; readonly password?: string }[];
+  };
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -73,5 +84,21 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       secureCookie: env.NODE_ENV === 'production',
     },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    auth: {
+      requireEmailConfirmation: env.AUTH_REQUIRE_EMAIL_CONFIRMATION,
+      maxFailuresPerAccount: env.AUTH_MAX_FAILURES_PER_ACCOUNT,
+      maxFailuresPerIp: env.AUTH_MAX_FAILURES_PER_IP,
+      failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
+      argon2: { memoryCost: env.AUTH_ARGON2_MEMORY_KIB, timeCost: env.AUTH_ARGON2_TIME_COST, parallelism: env.AUTH_ARGON2_PARALLELISM },
+      confirmTokenTtlMs: env.AUTH_CONFIRM_TOKEN_TTL_HOURS * 3_600_000,
+      resetTokenTtlMs: env.AUTH_RESET_TOKEN_TTL_MINUTES * 60_000,
+      seeds: (
+        [
+          ['admin', env.SEED_ADMIN_EMAIL, env.SEED_ADMIN_PASSWORD],
+          ['dev', env.SEED_DEV_EMAIL, env.SEED_DEV_PASSWORD],
+          ['user', env.SEED_USER_EMAIL, env.SEED_USER_PASSWORD],
+        ] as const
+      ).flatMap(([role, email, password]) => (email ? [{ role, email, password }] : [])),
+    },
   };
 }

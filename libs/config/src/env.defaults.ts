@@ -1,5 +1,18 @@
 import type { NodeEnv } from './env.schema.js';
 
+/** Account policy: the same safe values everywhere; none of them names a service or a secret. */
+const AUTH: Record<string, string> = {
+  AUTH_REQUIRE_EMAIL_CONFIRMATION: 'true',
+  AUTH_MAX_FAILURES_PER_ACCOUNT: '5',
+  AUTH_MAX_FAILURES_PER_IP: '50',
+  AUTH_FAILURE_WINDOW_SECONDS: '900',
+  AUTH_ARGON2_MEMORY_KIB: '19456',
+  AUTH_ARGON2_TIME_COST: '2',
+  AUTH_ARGON2_PARALLELISM: '1',
+  AUTH_CONFIRM_TOKEN_TTL_HOURS: '48',
+  AUTH_RESET_TOKEN_TTL_MINUTES: '60',
+};
+
 /**
  * Defaults that make a fresh clone start against the local services without a `.env` file.
  * They match `.env.example`. Production gets no defaults for anything that names a service or
@@ -22,6 +35,9 @@ const LOCAL: Record<string, string> = {
   REDIS_KEY_PREFIX: 'starter:',
   LOG_LEVEL: 'info',
   LOG_PRETTY: 'true',
+  // Accounts: a fresh clone gets an admin (password generated and printed once).
+  SEED_ADMIN_EMAIL: 'admin@example.com',
+  ...AUTH,
 };
 
 const PER_ENV: Record<NodeEnv, Record<string, string>> = {
@@ -41,6 +57,7 @@ const PER_ENV: Record<NodeEnv, Record<string, string>> = {
     SESSION_IDLE_TTL_SECONDS: '86400',
     SESSION_ABSOLUTE_TTL_SECONDS: '604800',
     REDIS_KEY_PREFIX: 'starter:',
+    ...AUTH,
   },
 };
 

@@ -1,6 +1,7 @@
 import { Transform } from 'class-transformer';
 import {
   IsBoolean,
+  IsEmail,
   IsIn,
   IsInt,
   IsOptional,
@@ -124,6 +125,91 @@ export class EnvironmentVariables {
 
   @Matches(/^[A-Za-z0-9:_.-]{0,64}$/, { message: 'may only contain letters, digits and : _ . -' })
   REDIS_KEY_PREFIX: string;
+
+  // --- Accounts (libs/auth) -------------------------------------------------------------
+
+  /** Login is refused until the address is confirmed (the link in the welcome mail). */
+  @Transform(toBool)
+  @IsBoolean()
+  AUTH_REQUIRE_EMAIL_CONFIRMATION: boolean;
+
+  /** Failed logins allowed per account, and per client IP, in one window; then 429 until it ends. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(1000)
+  @IsInt()
+  AUTH_MAX_FAILURES_PER_ACCOUNT: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  AUTH_MAX_FAILURES_PER_IP: number;
+
+  @Transform(toInt)
+  @Min(10)
+  @Max(86400)
+  @IsInt()
+  AUTH_FAILURE_WINDOW_SECONDS: number;
+
+  /** Argon2id cost. The floor is OWASP's minimum (19 MiB, 2 passes, 1 lane); raising it rehashes on login. */
+  @Transform(toInt)
+  @Min(19456)
+  @Max(4194304)
+  @IsInt()
+  AUTH_ARGON2_MEMORY_KIB: number;
+
+  @Transform(toInt)
+  @Min(2)
+  @Max(20)
+  @IsInt()
+  AUTH_ARGON2_TIME_COST: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(16)
+  @IsInt()
+  AUTH_ARGON2_PARALLELISM: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(720)
+  @IsInt()
+  AUTH_CONFIRM_TOKEN_TTL_HOURS: number;
+
+  @Transform(toInt)
+  @Min(5)
+  @Max(1440)
+  @IsInt()
+  AUTH_RESET_TOKEN_TTL_MINUTES: number;
+
+  /** Accounts created on first start if no user has the address yet ("email:password" optional part). */
+  @IsOptional()
+  @IsEmail({}, { message: 'must be an email address' })
+  SEED_ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  SEED_ADMIN_PASSWORD?: string;
+
+  @IsOptional()
+  @IsEmail({}, { message: 'must be an email address' })
+  SEED_DEV_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  SEED_DEV_PASSWORD?: string;
+
+  @IsOptional()
+  @IsEmail({}, { message: 'must be an email address' })
+  SEED_USER_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  SEED_USER_PASSWORD?: string;
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel;
