@@ -1,5 +1,5 @@
 import { isAbsolute, join } from 'node:path';
-import type { EnvironmentVariables, LogLevel, NodeEnv, SessionStoreKind } from './env.schema.js';
+import type { EnvironmentVariables, LogLevel, NodeEnv, QueueBackendKind, SessionStoreKind } from './env.schema.js';
 import { projectRoot } from './project-root.js';
 import { splitList } from './validate-env.js';
 
@@ -43,6 +43,38 @@ export abstract class AppConfig {
     readonly secureCookie: boolean;
   };
   readonly log: { readonly level: LogLevel; readonly pretty: boolean };
+  // --- Queue, worker and mail (issue 4) ---
+  readonly queue: {
+    readonly backend: QueueBackendKind;
+    /** BullMQ key prefix on Redis (REDIS_KEY_PREFIX + "bull"); the PostgreSQL backend uses its own schema. */
+    readonly prefix: string;
+    /** An enqueue that cannot reach the queue within this fails (the page gets a 503). */
+    readonly enqueueTimeoutMs: number;
+    readonly attempts: number;
+    /** First retry delay; each further retry doubles it. */
+    readonly backoffMs: number;
+  };
+  readonly worker: {
+    readonly concurrency: number;
+    readonly shutdownGraceMs: number;
+    /** A job whose worker stops renewing its lock for this long is taken over (stalled-job recovery). */
+    readonly lockDurationMs: number;
+    /** Readiness listener for an orchestrator; undefined: none. */
+    readonly healthPort: number | undefined;
+  };
+  readonly mail: {
+    /** undefined: no SMTP (development): mail is only written to the outbox. */
+    readonly smtp:
+      | { readonly url: string }
+      | { readonly host: string; readonly port?: number; readonly secure?: boolean; readonly user?: string; readonly password?: string }
+      | undefined;
+    readonly timeoutMs: number;
+    readonly from: string;
+    readonly adminEmails: readonly string[];
+    readonly errorMails: { readonly enabled: boolean; readonly windowMs: number };
+    readonly outboxRetentionDays: number;
+  };
+  // --- end queue, worker and mail ---
   readonly auth: {
     readonly requireEmailConfirmation: boolean;
     readonly maxFailuresPerAccount: number;
@@ -84,6 +116,36 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       secureCookie: env.NODE_ENV === 'production',
     },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    // --- Queue, worker and mail (issue 4) ---
+    queue: {
+      backend: env.QUEUE_BACKEND ?? (env.REDIS_URL ? 'redis' : 'postgres'),
+      prefix: `${env.REDIS_KEY_PREFIX}bull`,
+      enqueueTimeoutMs: env.QUEUE_ENQUEUE_TIMEOUT_MS,
+      attempts: env.JOB_ATTEMPTS,
+      backoffMs: env.JOB_BACKOFF_MS,
+    },
+    worker: {
+      concurrency: env.WORKER_CONCURRENCY,
+      shutdownGraceMs: env.WORKER_SHUTDOWN_GRACE_MS,
+      lockDurationMs: env.WORKER_LOCK_DURATION_MS,
+      healthPort: env.WORKER_HEALTH_PORT,
+    },
+    mail: {
+      smtp: env.SMTP_URL
+        ? { url: env.SMTP_URL }
+        : env.SMTP_HOST
+          ? { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER, password: env.SMTP_PASSWORD }
+          : undefined,
+      timeoutMs: env.SMTP_TIMEOUT_MS,
+      from: env.MAIL_FROM,
+      adminEmails: splitList(env.ADMIN_EMAILS ?? ''),
+      errorMails: {
+        enabled: env.ERROR_MAIL_ENABLED ?? (env.NODE_ENV === 'production' && Boolean(env.ADMIN_EMAILS)),
+        windowMs: env.ERROR_MAIL_WINDOW_SECONDS * 1000,
+      },
+      outboxRetentionDays: env.OUTBOX_RETENTION_DAYS,
+    },
+    // --- end queue, worker and mail ---
     auth: {
       requireEmailConfirmation: env.AUTH_REQUIRE_EMAIL_CONFIRMATION,
       maxFailuresPerAccount: env.AUTH_MAX_FAILURES_PER_ACCOUNT,

@@ -13,6 +13,26 @@ const AUTH: Record<string, string> = {
   AUTH_RESET_TOKEN_TTL_MINUTES: '60',
 };
 
+// --- Queue, worker and mail (issue 4) ---
+/** Tuning shared by every environment; none of it names a service or a secret. */
+const QUEUE_MAIL: Record<string, string> = {
+  QUEUE_ENQUEUE_TIMEOUT_MS: '2000',
+  JOB_ATTEMPTS: '5',
+  JOB_BACKOFF_MS: '5000',
+  WORKER_CONCURRENCY: '5',
+  WORKER_SHUTDOWN_GRACE_MS: '25000',
+  WORKER_LOCK_DURATION_MS: '30000',
+  SMTP_TIMEOUT_MS: '10000',
+  ERROR_MAIL_WINDOW_SECONDS: '3600',
+  OUTBOX_RETENTION_DAYS: '90',
+};
+/** Local only: no SMTP (mail goes to the outbox table), a sender that cannot leak anywhere. */
+const QUEUE_MAIL_LOCAL: Record<string, string> = {
+  ...QUEUE_MAIL,
+  MAIL_FROM: 'Nest Starter <no-reply@localhost>',
+};
+// --- end queue, worker and mail ---
+
 /**
  * Defaults that make a fresh clone start against the local services without a `.env` file.
  * They match `.env.example`. Production gets no defaults for anything that names a service or
@@ -38,6 +58,7 @@ const LOCAL: Record<string, string> = {
   // Accounts: a fresh clone gets an admin (password generated and printed once).
   SEED_ADMIN_EMAIL: 'admin@example.com',
   ...AUTH,
+  ...QUEUE_MAIL_LOCAL,
 };
 
 const PER_ENV: Record<NodeEnv, Record<string, string>> = {
@@ -58,6 +79,8 @@ const PER_ENV: Record<NodeEnv, Record<string, string>> = {
     SESSION_ABSOLUTE_TTL_SECONDS: '604800',
     REDIS_KEY_PREFIX: 'starter:',
     ...AUTH,
+    // No SMTP and no MAIL_FROM default: a forgotten mail setting must stop the app.
+    ...QUEUE_MAIL,
   },
 };
 

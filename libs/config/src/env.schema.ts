@@ -19,6 +19,11 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 export const SESSION_STORES = ['redis', 'file', 'memory'] as const;
 export type SessionStoreKind = (typeof SESSION_STORES)[number];
 
+// --- Queue, worker and mail (issue 4) ---
+export const QUEUE_BACKENDS = ['redis', 'postgres'] as const;
+export type QueueBackendKind = (typeof QUEUE_BACKENDS)[number];
+// --- end queue, worker and mail ---
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -147,7 +152,7 @@ export class EnvironmentVariables {
   AUTH_MAX_FAILURES_PER_IP: number;
 
   @Transform(toInt)
-  @Min(10)
+  @Min(1)
   @Max(86400)
   @IsInt()
   AUTH_FAILURE_WINDOW_SECONDS: number;
@@ -210,6 +215,119 @@ export class EnvironmentVariables {
   @IsString()
   @MinLength(8, { message: 'must be at least 8 characters' })
   SEED_USER_PASSWORD?: string;
+
+  // --- Queue, worker and mail (issue 4) -------------------------------------------------
+  /** Unset: derived (redis when REDIS_URL is set, postgres on DATABASE_URL otherwise). */
+  @IsOptional()
+  @IsIn(QUEUE_BACKENDS)
+  QUEUE_BACKEND?: QueueBackendKind;
+
+  @Transform(toInt)
+  @Min(100)
+  @Max(30000)
+  @IsInt()
+  QUEUE_ENQUEUE_TIMEOUT_MS: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(50)
+  @IsInt()
+  JOB_ATTEMPTS: number;
+
+  @Transform(toInt)
+  @Min(10)
+  @Max(3600000)
+  @IsInt()
+  JOB_BACKOFF_MS: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(500)
+  @IsInt()
+  WORKER_CONCURRENCY: number;
+
+  @Transform(toInt)
+  @Min(1000)
+  @Max(600000)
+  @IsInt()
+  WORKER_SHUTDOWN_GRACE_MS: number;
+
+  @Transform(toInt)
+  @Min(1000)
+  @Max(600000)
+  @IsInt()
+  WORKER_LOCK_DURATION_MS: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @Min(1)
+  @Max(65535)
+  @IsInt()
+  WORKER_HEALTH_PORT?: number;
+
+  @IsOptional()
+  @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL' })
+  SMTP_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  SMTP_HOST?: string;
+
+  @IsOptional()
+  @Transform(toInt)
+  @Min(1)
+  @Max(65535)
+  @IsInt()
+  SMTP_PORT?: number;
+
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  SMTP_SECURE?: boolean;
+
+  @IsOptional()
+  @IsString()
+  SMTP_USER?: string;
+
+  @IsOptional()
+  @IsString()
+  SMTP_PASSWORD?: string;
+
+  @Transform(toInt)
+  @Min(1000)
+  @Max(600000)
+  @IsInt()
+  SMTP_TIMEOUT_MS: number;
+
+  /** `address@example.org` or `Display Name <address@example.org>`. */
+  @Matches(/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, {
+    message: 'must be an address, optionally with a display name: "Name <no-reply@example.org>"',
+  })
+  MAIL_FROM: string;
+
+  /** Comma-separated; they receive error reports (the Flask starter's ADMINS). */
+  @IsOptional()
+  @Matches(/^\s*[\w.%+-]+@[\w.-]+(\s*,\s*[\w.%+-]+@[\w.-]+)*\s*$/, { message: 'must be a comma-separated list of email addresses' })
+  ADMIN_EMAILS?: string;
+
+  /** Unset: on in production when ADMIN_EMAILS is set, off otherwise. */
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  ERROR_MAIL_ENABLED?: boolean;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(604800)
+  @IsInt()
+  ERROR_MAIL_WINDOW_SECONDS: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(3650)
+  @IsInt()
+  OUTBOX_RETENTION_DAYS: number;
+  // --- end queue, worker and mail -------------------------------------------------------
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel;

@@ -5,3 +5,4 @@ export { EnvironmentVariables, LOG_LEVELS, NODE_ENVS, SESSION_STORES, type LogLe
 export { processEnv } from './process-env.js';
 export { projectRoot } from './project-root.js';
 export { splitList, validateEnv } from './validate-env.js';
+export { QUEUE_BACKENDS, type QueueBackendKind } from './env.schema.js';

@@ -7,6 +7,8 @@ const PROD_OK = {
   APP_BASE_URL: 'https://app.example.org',
   DATABASE_URL: 'postgres://app:pw@db:5432/app',
   SESSION_SECRET: 'Jx0l9V2qk3mJmQ1Pz7cYb8e4W5rT6uI0oP9aS8dF7gH6',
+  SMTP_URL: 'smtps://mailer:pw@smtp.example.org:465',
+  MAIL_FROM: 'App <no-reply@example.org>',
 };
 
 function problemsOf(raw: Record<string, string>): string[] {

@@ -38,6 +38,29 @@ function productionProblems(env: EnvironmentVariables): string[] {
   return problems;
 }
 
+// --- Queue, worker and mail (issue 4) ---
+function mailProblems(env: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (env.SMTP_URL && env.SMTP_HOST) {
+    problems.push('set either SMTP_URL or SMTP_HOST (with SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_SECURE), not both');
+  }
+  if (!env.SMTP_HOST && [env.SMTP_PORT, env.SMTP_USER, env.SMTP_PASSWORD, env.SMTP_SECURE].some((v) => v !== undefined)) {
+    problems.push('SMTP_PORT, SMTP_USER, SMTP_PASSWORD and SMTP_SECURE need SMTP_HOST');
+  }
+  // Without SMTP the mail would only reach the outbox table: fine on a laptop, silent loss in production.
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL && !env.SMTP_HOST) {
+    problems.push('SMTP_URL (or SMTP_HOST) is required in production: without it mail is only written to the outbox');
+  }
+  if (env.ERROR_MAIL_ENABLED === true && !env.ADMIN_EMAILS) {
+    problems.push('ERROR_MAIL_ENABLED=true needs ADMIN_EMAILS');
+  }
+  if (env.QUEUE_BACKEND === 'redis' && !env.REDIS_URL) {
+    problems.push('QUEUE_BACKEND=redis needs REDIS_URL');
+  }
+  return problems;
+}
+// --- end queue, worker and mail ---
+
 export function splitList(value: string): string[] {
   return value
     .split(',')
@@ -62,6 +85,9 @@ export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables 
   if (env.SESSION_STORE === 'redis' && !env.REDIS_URL) {
     problems.push('SESSION_STORE=redis needs REDIS_URL');
   }
+  // --- Queue, worker and mail (issue 4) ---
+  problems.push(...mailProblems(env));
+  // --- end queue, worker and mail ---
   if (env.SESSION_ABSOLUTE_TTL_SECONDS < env.SESSION_IDLE_TTL_SECONDS) {
     problems.push('SESSION_ABSOLUTE_TTL_SECONDS must not be shorter than SESSION_IDLE_TTL_SECONDS');
   }
