@@ -37,17 +37,32 @@ export class TcpProxy {
     return this;
   }
 
-  /** Simulates the service going away: resets live connections, refuses new ones. */
+  /**
+   * Simulates the service going away: resets live connections, refuses new ones. Resolves once
+   * every proxied socket has closed, so nothing of the proxy outlives a test.
+   */
   async cut(): Promise<void> {
     const server = this.server;
     this.server = undefined;
+    const closed: Array<Promise<void>> = [];
     for (const s of this.sockets) {
-      s.resetAndDestroy();
+      closed.push(new Promise<void>((resolve) => s.once('close', () => resolve())));
+      // A socket whose writable side was ended (the peer closed its side, pipe() forwarded the
+      // FIN) may still have its shutdown in flight. libuv refuses to reset such a socket
+      // (uv_tcp_close_reset -> EINVAL) and Node 20 then leaves its handle open but marked as
+      // closing: it never emits 'close', and at exit Node's handle cleanup spins at 100 % CPU
+      // forever waiting for it. The peer has already half-closed, so a plain close is the cut.
+      if (s.writableEnded) {
+        s.destroy();
+      } else {
+        s.resetAndDestroy();
+      }
     }
     this.sockets.clear();
     if (server) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+    await Promise.all(closed);
   }
 
   async restore(): Promise<void> {
