@@ -6,12 +6,14 @@ import {
   HttpStatus,
   Injectable,
   Logger,
+  Optional,
 } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import type { Request, Response } from 'express';
 import { AppError } from './app-error.js';
 import { isDependencyFailure } from './dependency-failure.js';
 import { codeForStatus, titleForStatus } from './error-codes.js';
+import { ErrorReporter } from './error-reporter.port.js';
 
 /** What every failure is reduced to before it is rendered, as HTML or as JSON. */
 export interface ErrorView {
@@ -104,7 +106,11 @@ export function wantsJson(req: Request): boolean {
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    // Bound by libs/mail when the app has it; optional so libs/errors depends on no mailer.
+    @Optional() private readonly reporter?: ErrorReporter,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -116,6 +122,11 @@ export class HttpErrorFilter implements ExceptionFilter {
     this.log(view, exception, req);
     if (res.headersSent) {
       res.end();
+      return;
+    }
+    if (exception instanceof AppError && exception.browserRedirect && !wantsJson(req) && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.setHeader('Cache-Control', 'no-store');
+      res.redirect(303, exception.browserRedirect);
       return;
     }
     res.status(view.statusCode);
@@ -161,6 +172,15 @@ export class HttpErrorFilter implements ExceptionFilter {
     const where = `${req.method} ${req.path} (request ${req.id ?? '-'})`;
     if (view.unexpected) {
       this.logger.error(`${view.unexpected.message} at ${where}`, view.unexpected.stack);
+      this.reporter?.report({
+        error: view.unexpected,
+        source: 'http',
+        requestId: req.id,
+        method: req.method,
+        // The route pattern, never the URL: paths and query strings can carry tokens.
+        route: (req.route as { path?: string } | undefined)?.path ?? req.path,
+        userId: (req as { session?: { userId?: unknown } }).session?.userId?.toString(),
+      });
     } else if (view.statusCode === 503) {
       const reason = exception instanceof Error ? (exception.cause instanceof Error ? exception.cause.message : exception.message) : String(exception);
       this.logger.warn(`dependency unavailable at ${where}: ${reason}`);
