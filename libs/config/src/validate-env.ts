@@ -35,6 +35,12 @@ function productionProblems(env: EnvironmentVariables): string[] {
   if (env.APP_BASE_URL && !env.APP_BASE_URL.startsWith('https://')) {
     problems.push('APP_BASE_URL must use https:// in production');
   }
+  // A seed account with a generated password nobody ever sees would be an admin no one controls.
+  for (const role of ['ADMIN', 'DEV', 'USER'] as const) {
+    if (env[`SEED_${role}_EMAIL`] && !env[`SEED_${role}_PASSWORD`]) {
+      problems.push(`SEED_${role}_PASSWORD is required in production when SEED_${role}_EMAIL is set`);
+    }
+  }
   return problems;
 }
 

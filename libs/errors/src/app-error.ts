@@ -6,6 +6,12 @@ import { HttpStatus } from '@nestjs/common';
  * and must therefore never hold secrets.
  */
 export class AppError extends Error {
+  /**
+   * Where a browser that asked for a page (GET) is sent instead of seeing the error page, e.g.
+   * the login form for a 401. JSON clients still get the error.
+   */
+  browserRedirect?: string;
+
   constructor(
     readonly code: string,
     readonly status: HttpStatus,
