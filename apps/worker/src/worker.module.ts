@@ -1,16 +1,32 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { AppConfigOptions } from '@app/config';
 import { CoreModule } from '@app/core';
+import { HealthModule } from '@app/health';
+import { MailProcessorsModule } from '@app/mail';
+import { QUEUE_READINESS, QueueWorkerModule } from '@app/queue';
+import { TerminusModule } from '@nestjs/terminus';
+import { SessionReapProcessor } from './processors/session-reap.processor.js';
+import { WorkerHealth } from './worker-health.js';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 
-/** Composition root of the worker: the shared core plus job processors; no HTTP. */
+/**
+ * Composition root of the worker: the shared core, the queue's consumer side and every job
+ * processor (mail's from libs/mail, housekeeping ones from ./processors); no HTTP besides the
+ * optional readiness listener.
+ */
 @Module({})
 export class WorkerModule {
   static forRoot(options: AppConfigOptions = {}): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(options)],
-      providers: [WorkerLifecycle],
+      imports: [
+        CoreModule.forRoot(options),
+        HealthModule.forRoot({ http: false, extraChecks: [QUEUE_READINESS] }),
+        TerminusModule,
+        QueueWorkerModule,
+        MailProcessorsModule,
+      ],
+      providers: [WorkerLifecycle, WorkerHealth, SessionReapProcessor],
     };
   }
 }

@@ -3,18 +3,29 @@ import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfigModule, type AppConfigOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { LoggingModule } from '@app/logging';
+import { MailModule } from '@app/mail';
+import { QueueModule } from '@app/queue';
 import { RedisModule } from '@app/redis';
 
 /**
  * The composition list both apps share (architecture rule 8): configuration, logging, the
- * database and Redis (when configured). The api adds HTTP concerns on top; the worker adds processors.
+ * database, Redis (when configured), the job queue (producer side) and mail (MailService, the
+ * error reporter). The api adds HTTP concerns on top; the worker adds processors.
  */
 @Module({})
 export class CoreModule {
   static forRoot(options: AppConfigOptions = {}): DynamicModule {
     return {
       module: CoreModule,
-      imports: [AppConfigModule.forRoot(options), EventEmitterModule.forRoot(), LoggingModule, DatabaseModule, RedisModule],
+      imports: [
+        AppConfigModule.forRoot(options),
+        EventEmitterModule.forRoot(),
+        LoggingModule,
+        DatabaseModule,
+        RedisModule,
+        QueueModule,
+        MailModule,
+      ],
       exports: [LoggingModule, DatabaseModule, RedisModule],
     };
   }

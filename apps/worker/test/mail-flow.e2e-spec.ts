@@ -1,0 +1,123 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { JobQueue } from '@app/queue';
+import { createTestDatabase, freePort, testEnv, testRedisUrl, waitFor, type TestDatabase } from '@app/testing';
+import request from 'supertest';
+import { sessionCookie } from '../../api/test/support/session-probe.js';
+import { startMailApi } from './support/mail-api.js';
+import { SmtpSink } from './support/smtp-sink.js';
+import { outboxRows, startWorker } from './support/worker-harness.js';
+
+/** api → queue (Redis) → worker → SMTP, with everything real: what a user and an admin would see. */
+describe('mail through the queue and the worker (Redis)', () => {
+  let db: TestDatabase;
+  let sink: SmtpSink;
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let http: ReturnType<typeof request>;
+  let healthPort: number;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('mail_flow');
+    sink = await new SmtpSink().start();
+    healthPort = await freePort();
+    const env = testEnv({
+      DATABASE_URL: db.url,
+      REDIS_URL: testRedisUrl(),
+      SMTP_URL: sink.url,
+      MAIL_FROM: 'Starter <no-reply@starter.test>',
+      ADMIN_EMAILS: 'ops@starter.test',
+      ERROR_MAIL_ENABLED: 'true',
+      JOB_BACKOFF_MS: '100',
+      WORKER_HEALTH_PORT: String(healthPort),
+    });
+    api = await startMailApi(env);
+    http = request(api.getHttpServer());
+    worker = await startWorker(env);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await sink?.stop();
+    await db?.drop();
+  });
+
+  it('delivers a mail queued by a request: headers, text and HTML parts, and the outbox row', async () => {
+    const res = await http.post('/probe/mail').send({ to: 'ada@example.org', firstName: 'Ada <Lovelace> & co' }).expect(202);
+    const [mail] = await sink.waitFor(1);
+
+    expect(mail.envelope).toEqual({ from: 'no-reply@starter.test', to: ['ada@example.org'] });
+    expect(mail.parsed.subject).toBe('Confirm your email address');
+    expect(mail.parsed.from?.value).toEqual([{ name: 'Starter', address: 'no-reply@starter.test' }]);
+    expect(mail.parsed.messageId).toBe(`<${res.body.id}@starter.test>`);
+    expect(mail.parsed.text).toContain('Hello Ada <Lovelace> & co,');
+    expect(mail.parsed.text).toContain('http://localhost:3000/confirm?token=t0k3n');
+    expect(mail.parsed.html).toContain('Hello Ada &lt;Lovelace&gt; &amp; co,');
+    expect(mail.parsed.html).toContain('href="http://localhost:3000/confirm?token=t0k3n"');
+
+    const [row] = await waitFor(async () => {
+      const rows = await outboxRows(db.url, 'id = $1 AND status = $2', [res.body.id, 'sent']);
+      return rows.length === 1 ? rows : undefined;
+    });
+    expect(row).toMatchObject({
+      recipient: 'ada@example.org',
+      template: 'confirm-email',
+      subject: 'Confirm your email address',
+      transport: 'smtp',
+      attempts: 1,
+      last_error: null,
+      message_id: `<${res.body.id}@starter.test>`,
+    });
+    expect(row.text_body).toBe(mail.parsed.text);
+    expect(row.sent_at).toBeInstanceOf(Date);
+  });
+
+  it('mails an unhandled 500 to the admins once per fingerprint, with request id, route and user, without secrets', async () => {
+    const before = sink.received.length;
+    const login = await http.post('/probe/login').send({ userId: 'user-42' }).expect(200);
+    const cookie = sessionCookie(login)!.pair;
+
+    const first = await http.get('/probe/boom/report').set('Cookie', cookie).set('Accept', 'text/html');
+    expect(first.status).toBe(500);
+    expect(first.text).not.toContain('hunter2');
+    const requestId = first.headers['x-request-id'];
+    await http.get('/probe/boom/report').set('Cookie', cookie).expect(500); // same bug: no second mail
+    await http.get('/probe/kaboom').expect(500); // another bug: its own mail
+
+    const mails = (await sink.waitFor(before + 2)).slice(before);
+    await waitFor(async () => {
+      const counts = await worker.get(JobQueue).queue('mail').getJobCounts('waiting', 'active', 'delayed');
+      return counts.waiting + counts.active + counts.delayed === 0;
+    });
+    expect(sink.received.length).toBe(before + 2);
+    const reports = await outboxRows(db.url, 'template = $1', ['error-report']);
+    expect(reports).toHaveLength(2);
+
+    const boom = mails.find((m) => m.parsed.subject?.includes('TypeError'))!;
+    expect(boom.envelope.to).toEqual(['ops@starter.test']);
+    expect(boom.parsed.subject).toBe('[test] TypeError at GET /probe/boom/:thing');
+    expect(boom.parsed.text).toContain(`request id:  ${requestId}`);
+    expect(boom.parsed.text).toContain('user id:     user-42');
+    expect(boom.parsed.text).toMatch(/at MailProbeController\.boom/);
+    for (const part of [boom.raw, boom.parsed.text ?? '', String(boom.parsed.html)]) {
+      expect(part).not.toContain('hunter2');
+      expect(part).not.toContain('x'.repeat(40));
+      expect(part).not.toContain(cookie.split('=')[1]);
+    }
+    expect(mails.some((m) => m.parsed.subject === '[test] RangeError at GET /probe/kaboom')).toBe(true);
+  });
+
+  it('answers readiness for an orchestrator on WORKER_HEALTH_PORT', async () => {
+    const res = await fetch(`http://127.0.0.1:${healthPort}/health/ready`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { details: Record<string, { status: string }> };
+    expect(body.details.database.status).toBe('up');
+    expect(body.details.queue.status).toBe('up');
+  });
+
+  it('declares the scheduled jobs', async () => {
+    const schedulers = await worker.get(JobQueue).queue('maintenance').getJobSchedulers();
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['mail.outbox-prune', 'sessions.reap']);
+  });
+});

@@ -1,0 +1,36 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import pg from 'pg';
+import { createWorkerApp } from '../../src/create-worker-app.js';
+
+/** The real worker, in this process, configured exactly as `main.ts` does. */
+export async function startWorker(env: Record<string, string | undefined>): Promise<INestApplicationContext> {
+  const app = await createWorkerApp({ env });
+  await app.init();
+  return app;
+}
+
+export interface OutboxRow {
+  id: string;
+  recipient: string;
+  template: string;
+  subject: string;
+  html_body: string | null;
+  text_body: string | null;
+  status: 'queued' | 'sent' | 'failed';
+  transport: string | null;
+  attempts: number;
+  last_error: string | null;
+  message_id: string | null;
+  sent_at: Date | null;
+}
+
+/** Reads the outbox the way an admin page would: straight from the table. */
+export async function outboxRows(databaseUrl: string, where = 'true', params: unknown[] = []): Promise<OutboxRow[]> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<OutboxRow>(`SELECT * FROM mail_outbox WHERE ${where} ORDER BY created_at`, params)).rows;
+  } finally {
+    await client.end();
+  }
+}

@@ -1,0 +1,38 @@
+import { Global, Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AppConfig } from '@app/config';
+import { ErrorReporter } from '@app/errors';
+import { ErrorReportProcessor } from './error-report.processor.js';
+import { MailProcessor } from './mail.processor.js';
+import { MailRenderer } from './mail-renderer.js';
+import { MailTransport, MailTransportFactory } from './mail-transport.js';
+import { MailService } from './mail.service.js';
+import { OutboxPruneProcessor } from './outbox-prune.processor.js';
+import { OutboxMail } from './outbox.entity.js';
+import { OutboxRepository } from './outbox.repository.js';
+import { QueuedErrorReporter } from './queued-error-reporter.js';
+
+/**
+ * Mail for every app: `MailService` (outbox row + job) and the ErrorReporter binding. Global, so
+ * feature modules inject MailService without importing this.
+ */
+@Global()
+@Module({
+  imports: [TypeOrmModule.forFeature([OutboxMail])],
+  providers: [OutboxRepository, MailService, { provide: ErrorReporter, useClass: QueuedErrorReporter }],
+  exports: [MailService, OutboxRepository, ErrorReporter],
+})
+export class MailModule {}
+
+/** The worker's half: rendering, the SMTP transport and the mail job processors. */
+@Module({
+  providers: [
+    MailRenderer,
+    { provide: MailTransport, inject: [AppConfig], useFactory: (config: AppConfig) => MailTransportFactory.create(config) },
+    MailProcessor,
+    ErrorReportProcessor,
+    OutboxPruneProcessor,
+  ],
+  exports: [MailRenderer],
+})
+export class MailProcessorsModule {}

@@ -1,0 +1,75 @@
+import type { RepeatOptions } from 'bullmq';
+
+/**
+ * The one registry of background work (architecture rule 9). Every job has a name, a payload
+ * type and a queue; the api enqueues by name with a payload the compiler checks, and the worker
+ * refuses to start unless every name here has exactly one processor.
+ *
+ * To add a job: add its payload to `JobPayloads`, an entry to `JOBS`, and a provider decorated
+ * with `@JobProcessor('<name>')` in a module the worker imports. To run it on a schedule, give the
+ * entry a `schedule`: the worker upserts a BullMQ job scheduler for it at boot (and removes
+ * schedulers whose entry is gone), so a schedule lives in this one place.
+ */
+export interface JobPayloads {
+  /** Render and send one outbox row (libs/mail). The row id makes the job id: never queued twice. */
+  'mail.send': { outboxId: string; template: string };
+  /** Mail an error report to ADMIN_EMAILS (libs/mail); deduplicated by fingerprint per window. */
+  'errors.report': ErrorReportPayload;
+  /** Delete sent outbox rows older than OUTBOX_RETENTION_DAYS. Also the example to copy. */
+  'mail.outbox-prune': Record<string, never>;
+  /** Remove expired session files (file store only; Redis expires keys itself). */
+  'sessions.reap': Record<string, never>;
+  /** Does nothing: smoke test (`npm run cli -- queue:ping`) and benchmark. */
+  'system.ping': { sentAt: number };
+}
+
+export type JobName = keyof JobPayloads;
+
+/** The queues behind the names: one per kind of work, so slow mail never blocks housekeeping. */
+export const QUEUE_NAMES = ['mail', 'maintenance', 'system'] as const;
+export type QueueName = (typeof QUEUE_NAMES)[number];
+
+export interface ErrorReportPayload {
+  /** Same fingerprint, same window: one mail. */
+  fingerprint: string;
+  source: 'http' | 'job';
+  /** Already scrubbed of secrets (see libs/mail error-report.ts). */
+  errorName: string;
+  message: string;
+  stack: string;
+  occurredAt: string;
+  requestId?: string;
+  method?: string;
+  route?: string;
+  userId?: string;
+  jobName?: string;
+  jobId?: string;
+  attempts?: number;
+}
+
+export interface JobDefinition<N extends JobName> {
+  readonly queue: QueueName;
+  /** For jobs whose duplicates would hurt: the same payload always maps to the same id. */
+  readonly jobId?: (data: JobPayloads[N]) => string;
+  /**
+   * Whether a job that failed for good is mailed to the admins (default yes). Off where the
+   * report would itself be a failing mail, which would loop.
+   */
+  readonly reportFailure?: (data: JobPayloads[N]) => boolean;
+  /** Repeat on this schedule (BullMQ job scheduler, id = the job name). */
+  readonly schedule?: { readonly repeat: Omit<RepeatOptions, 'key'>; readonly data: JobPayloads[N] };
+}
+
+export const JOBS: { readonly [N in JobName]: JobDefinition<N> } = {
+  'mail.send': { queue: 'mail', jobId: (d) => `mail-${d.outboxId}`, reportFailure: (d) => d.template !== 'error-report' },
+  'errors.report': { queue: 'mail', reportFailure: () => false },
+  'mail.outbox-prune': { queue: 'maintenance', schedule: { repeat: { pattern: '17 3 * * *' }, data: {} } },
+  'sessions.reap': { queue: 'maintenance', schedule: { repeat: { every: 15 * 60_000 }, data: {} } },
+  'system.ping': { queue: 'system' },
+};
+
+export const JOB_NAMES = Object.keys(JOBS) as JobName[];
+
+export function isJobName(name: string): name is JobName {
+  return Object.hasOwn(JOBS, name);
+}
