@@ -1,21 +1,32 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, type Type } from '@nestjs/common';
 import type { AppConfigOptions } from '@app/config';
 import { CoreModule } from '@app/core';
 import { ErrorsModule } from '@app/errors';
 import { HealthModule } from '@app/health';
 import { REDIS_READINESS } from '@app/redis';
 import { SessionMiddleware, SessionModule } from '@app/session';
+import { AuthModule, SessionPrincipalMiddleware } from '@app/auth';
+import { AccountsModule } from './accounts/accounts.module.js';
+import { JsonApiModule } from './api/api.module.js';
 import { WebModule } from './web/web.module.js';
+
+/**
+ * Sessions only where pages need them: health probes and the API-key authenticated /api routes
+ * never touch the session store (static files are served before Nest entirely).
+ */
+export function applyToPages(consumer: MiddlewareConsumer, ...middleware: Type[]): void {
+  consumer
+    .apply(...middleware)
+    .exclude('health', 'health/{*path}', 'api', 'api/{*path}')
+    .forRoutes('{*path}');
+}
 
 /** Composition root of the HTTP app: the shared core plus everything that speaks HTTP. */
 @Module({})
 export class ApiModule implements NestModule {
-  /**
-   * Sessions only where pages need them: health probes and the API-key authenticated /api
-   * routes never touch the session store (static files are served before Nest entirely).
-   */
+  /** The session first, then who it belongs to (pages only). */
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(SessionMiddleware).exclude('health', 'health/{*path}', 'api', 'api/{*path}').forRoutes('{*path}');
+    applyToPages(consumer, SessionMiddleware, SessionPrincipalMiddleware);
   }
 
   static forRoot(options: AppConfigOptions = {}): DynamicModule {
@@ -26,7 +37,10 @@ export class ApiModule implements NestModule {
         ErrorsModule,
         HealthModule.forRoot({ extraChecks: [REDIS_READINESS] }),
         SessionModule,
+        AuthModule,
         WebModule,
+        AccountsModule,
+        JsonApiModule,
       ],
     };
   }

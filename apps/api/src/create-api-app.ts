@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AppConfigOptions } from '@app/config';
 import { ApiModule } from './api.module.js';
+import { setupApiDocs } from './api/api-docs.js';
 import { configureHttp } from './http-setup.js';
 
 /** Builds the configured api without listening: `main.ts` listens, tests use supertest. */
@@ -13,6 +14,12 @@ export async function createApiApp(options: AppConfigOptions = {}): Promise<Nest
     // Rethrow instead of process.abort(), so a bad config prints its message and exits 1.
     abortOnError: false,
   });
-  configureHttp(app);
+  prepareApiApp(app);
   return app;
+}
+
+/** What wraps Nest's router in every api, the real one and the one tests build. */
+export function prepareApiApp(app: NestExpressApplication): void {
+  configureHttp(app);
+  setupApiDocs(app);
 }

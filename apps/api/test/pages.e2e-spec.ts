@@ -1,9 +1,11 @@
 import { Body, Controller, Get, Module, Post } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Public } from '@app/auth';
 import { createTestDatabase, testEnv, type TestDatabase } from '@app/testing';
 import { IsEmail, IsInt, Max, Min } from 'class-validator';
 import request from 'supertest';
 import { startApi } from './support/api-harness.js';
+import { FormClient } from './support/form-client.js';
 
 class ProbeDto {
   @IsEmail()
@@ -16,6 +18,7 @@ class ProbeDto {
 }
 
 /** Routes that exist only in this test, to drive the error path from a controller. */
+@Public()
 @Controller()
 class ProbeController {
   @Post('api/probe')
@@ -113,7 +116,10 @@ describe('pages and the one error path', () => {
   });
 
   it('shows field errors on an HTML page for form posts', async () => {
-    const res = await http.post('/probe-form').type('form').send('email=bad&count=0').set('Accept', 'text/html').expect(400);
+    const browser = new FormClient(http);
+    await browser.get('/login'); // a form page: the session now holds a CSRF token
+    const res = await browser.post('/probe-form', { email: 'bad', count: '0' });
+    expect(res.status).toBe(400);
     expect(res.type).toBe('text/html');
     expect(res.text).toContain('<strong>email</strong>');
   });

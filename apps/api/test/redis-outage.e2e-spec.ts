@@ -2,8 +2,8 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createTestDatabase, TcpProxy, testEnv, testRedisUrl, waitFor, withHostPort, type TestDatabase } from '@app/testing';
 import { rm } from 'node:fs/promises';
 import request from 'supertest';
-import { startApi } from './support/api-harness.js';
-import { redisBackend, SessionProbeModule, sessionCookie, type StoreBackend } from './support/session-probe.js';
+import { startSessionApp } from './support/session-app.js';
+import { redisBackend, sessionCookie, type StoreBackend } from './support/session-probe.js';
 
 /** Redis "stops" for this app only: its connection runs through a proxy the test cuts. */
 describe('Redis outage with the Redis session store', () => {
@@ -20,7 +20,7 @@ describe('Redis outage with the Redis session store', () => {
     const target = new URL(testRedisUrl());
     proxy = await new TcpProxy(target.hostname, Number(target.port || 6379)).start();
     env = testEnv({ DATABASE_URL: db.url, SESSION_STORE: 'redis', REDIS_URL: withHostPort(testRedisUrl(), '127.0.0.1', proxy.port) });
-    app = await startApi({ env, imports: [SessionProbeModule] });
+    app = await startSessionApp({ env });
     http = request(app.getHttpServer());
     backend = redisBackend(testRedisUrl(), env.REDIS_KEY_PREFIX!);
     const res = await http.post('/probe/login').send({ userId: 'u-outage' }).expect(200);

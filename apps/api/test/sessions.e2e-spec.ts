@@ -4,8 +4,8 @@ import { createTestDatabase, testEnv, testRedisUrl, type TestDatabase } from '@a
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import request from 'supertest';
-import { startApi } from './support/api-harness.js';
-import { fileBackend, redisBackend, SessionProbeModule, sessionCookie, slowRequestGate, type StoreBackend } from './support/session-probe.js';
+import { startSessionApp } from './support/session-app.js';
+import { fileBackend, redisBackend, sessionCookie, slowRequestGate, type StoreBackend } from './support/session-probe.js';
 
 const SECRET = 'test-secret-test-secret-test-secret';
 
@@ -19,7 +19,7 @@ describe.each(['redis', 'file'] as const)('sessions through the api (%s store)',
   beforeAll(async () => {
     db = await createTestDatabase(`sessions_${kind}`);
     env = testEnv({ DATABASE_URL: db.url, SESSION_STORE: kind, SESSION_SECRET: SECRET, ...(kind === 'redis' ? { REDIS_URL: testRedisUrl() } : {}) });
-    app = await startApi({ env, imports: [SessionProbeModule] });
+    app = await startSessionApp({ env });
     http = request(app.getHttpServer());
     backend = kind === 'redis' ? redisBackend(testRedisUrl(), env.REDIS_KEY_PREFIX!) : fileBackend(env.SESSION_DIR!);
   });
@@ -153,7 +153,7 @@ describe.each(['redis', 'file'] as const)('sessions through the api (%s store)',
   it('accepts cookies signed with a rotated-out secret and re-signs them with the new one', async () => {
     const cookie = await newSession('rotated');
     const rotatedEnv = { ...env, SESSION_SECRET: `brand-new-secret-0123456789,${SECRET}` };
-    const rotated = await startApi({ env: rotatedEnv, imports: [SessionProbeModule] });
+    const rotated = await startSessionApp({ env: rotatedEnv });
     try {
       const me = await request(rotated.getHttpServer()).get('/probe/whoami').set('Cookie', cookie.pair).expect(200);
       expect(me.body.value).toBe('rotated');

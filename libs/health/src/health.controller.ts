@@ -2,12 +2,14 @@ import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException }
 import { HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
+import { Public } from '@app/auth';
 
 /**
  * `/health/live`: the process answers (restart it if not).
  * `/health/ready`: every dependency answers (send it traffic only if so); 503 otherwise, with
  * the failing dependency named in the body so the outage is visible from outside.
  */
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

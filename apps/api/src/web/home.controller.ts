@@ -1,5 +1,7 @@
 import { Controller, Get, Render } from '@nestjs/common';
+import { Public } from '@app/auth';
 
+@Public()
 @Controller()
 export class HomeController {
   @Get()

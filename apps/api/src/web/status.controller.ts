@@ -1,6 +1,8 @@
 import { Controller, Get, Render } from '@nestjs/common';
 import { SystemStatusService } from './system-status.service.js';
+import { Public } from '@app/auth';
 
+@Public()
 @Controller('status')
 export class StatusController {
   constructor(private readonly status: SystemStatusService) {}

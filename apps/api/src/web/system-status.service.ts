@@ -14,9 +14,10 @@ export class SystemStatusService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async read(): Promise<SystemStatus> {
-    const [row] = (await this.dataSource.query(
-      `SELECT current_setting('server_version') AS version, now() AS now`,
-    )) as Array<{ version: string; now: Date }>;
+    const [row] = (await this.dataSource.query(`SELECT current_setting('server_version') AS version, now() AS now`)) as Array<{
+      version: string;
+      now: Date;
+    }>;
     const migrations = (await this.dataSource.query(
       `SELECT name, to_timestamp(timestamp / 1000.0) AS applied_at FROM migrations ORDER BY id`,
     )) as Array<{ name: string; applied_at: Date }>;

@@ -2,7 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { ApiModule } from '../../src/api.module.js';
-import { configureHttp } from '../../src/http-setup.js';
+import { prepareApiApp } from '../../src/create-api-app.js';
 
 export interface ApiHarnessOptions {
   env: Record<string, string | undefined>;
@@ -14,7 +14,7 @@ export interface ApiHarnessOptions {
 export async function startApi({ env, imports = [] }: ApiHarnessOptions): Promise<NestExpressApplication> {
   const moduleRef = await Test.createTestingModule({ imports: [ApiModule.forRoot({ env }), ...imports] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
-  configureHttp(app);
+  prepareApiApp(app);
   await app.init();
   return app;
 }

@@ -1,0 +1,35 @@
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiKeysService, LoginService, Public } from '@app/auth';
+import type { Request } from 'express';
+import { CredentialsRequest, CredentialsResponse, MeResponse } from './api.dto.js';
+
+/** The JSON API. Authenticated by API key only (see AccessGuard); no session, no CSRF. */
+@ApiTags('account')
+@Controller('api')
+export class ApiController {
+  constructor(
+    private readonly login: LoginService,
+    private readonly apiKeys: ApiKeysService,
+  ) {}
+
+  @Post('credentials')
+  @Public()
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Exchange email and password for a new API key (dev and admin accounts).' })
+  @ApiOkResponse({ type: CredentialsResponse })
+  async credentials(@Body() body: CredentialsRequest, @Req() req: Request): Promise<CredentialsResponse> {
+    const user = await this.login.authenticate(body.email, body.password, req.ip ?? '');
+    const key = await this.apiKeys.createForUser(user.id, body.label);
+    return { id: key.id, token: key.token, roles: key.roles };
+  }
+
+  @Get('me')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The account the API key belongs to.' })
+  @ApiOkResponse({ type: MeResponse })
+  me(@Req() req: Request): MeResponse {
+    const user = req.user!;
+    return { id: user.userId, email: user.email, firstName: user.firstName, lastName: user.lastName, roles: [...user.roles] };
+  }
+}

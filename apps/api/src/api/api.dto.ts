@@ -1,0 +1,48 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+
+export class CredentialsRequest {
+  @ApiProperty({ example: 'dev@example.com' })
+  @MaxLength(254)
+  @IsEmail()
+  email: string;
+
+  @ApiProperty({ example: 'correct horse battery staple', minLength: 1, maxLength: 256 })
+  @MaxLength(256)
+  @MinLength(1)
+  @IsString()
+  password: string;
+
+  @ApiProperty({ required: false, example: 'deploy script', maxLength: 100 })
+  @MaxLength(100)
+  @IsString()
+  label: string = 'API credentials';
+}
+
+export class CredentialsResponse {
+  @ApiProperty({ description: 'Key id (public).' })
+  id: string;
+
+  @ApiProperty({ description: 'Send as "Authorization: Bearer <token>". Shown once; only a digest is stored.' })
+  token: string;
+
+  @ApiProperty({ type: [String] })
+  roles: string[];
+}
+
+export class MeResponse {
+  @ApiProperty()
+  id: string;
+
+  @ApiProperty()
+  email: string;
+
+  @ApiProperty()
+  firstName: string;
+
+  @ApiProperty()
+  lastName: string;
+
+  @ApiProperty({ type: [String] })
+  roles: string[];
+}

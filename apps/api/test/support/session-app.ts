@@ -1,0 +1,47 @@
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import type { AppConfigOptions } from '@app/config';
+import { CoreModule } from '@app/core';
+import { ErrorsModule } from '@app/errors';
+import { HealthModule } from '@app/health';
+import { REDIS_READINESS } from '@app/redis';
+import { SessionMiddleware, SessionModule } from '@app/session';
+import { applyToPages } from '../../src/api.module.js';
+import { configureHttp } from '../../src/http-setup.js';
+import { WebModule } from '../../src/web/web.module.js';
+import { SessionProbeModule } from './session-probe.js';
+
+/**
+ * The api's HTTP stack with the SessionModule and the plain pages, but nothing of accounts: the session lib's e2e
+ * tests drive it with made-up user ids through the probe routes, which the accounts layer
+ * (real users, CSRF, access guard) would rightly refuse.
+ */
+@Module({})
+class SessionOnlyModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    applyToPages(consumer, SessionMiddleware);
+  }
+
+  static forRoot(options: AppConfigOptions): DynamicModule {
+    return {
+      module: SessionOnlyModule,
+      imports: [
+        CoreModule.forRoot(options),
+        ErrorsModule,
+        HealthModule.forRoot({ extraChecks: [REDIS_READINESS] }),
+        SessionModule,
+        WebModule,
+        SessionProbeModule,
+      ],
+    };
+  }
+}
+
+export async function startSessionApp({ env }: { env: Record<string, string | undefined> }): Promise<NestExpressApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [SessionOnlyModule.forRoot({ env })] }).compile();
+  const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
+  configureHttp(app);
+  await app.init();
+  return app;
+}

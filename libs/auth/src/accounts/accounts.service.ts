@@ -1,0 +1,200 @@
+import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { AppConfig } from '@app/config';
+import { PasswordChangedEvent, SessionEvents, SessionsRevokedEvent, UserDisabledEvent } from '@app/session';
+import { PasswordHasher } from '../passwords/password-hasher.js';
+import { passwordProblem } from '../passwords/password-policy.js';
+import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { InvalidFormError } from './account-errors.js';
+import { AccountLinks } from './account-links.js';
+import { AccountMailer } from './account-mailer.js';
+
+export interface Registration {
+  email: string;
+  firstName: string;
+  lastName: string;
+  password: string;
+}
+
+/**
+ * Account lifecycle: registration, confirmation, password reset and change, profile and email
+ * changes, disabling. Every answer that could reveal whether an address is registered is the
+ * same both ways; the difference only shows up in the mailbox of the address's owner.
+ */
+@Injectable()
+export class AccountsService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly tokens: OneTimeTokensService,
+    private readonly mailer: AccountMailer,
+    private readonly links: AccountLinks,
+    private readonly events: EventEmitter2,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Creates the account and mails a confirmation link; for a taken address, mails its owner instead. */
+  async register(input: Registration): Promise<void> {
+    const problem = passwordProblem(input.password, { email: input.email });
+    if (problem) {
+      throw new InvalidFormError({ password: problem });
+    }
+    // Hash before looking the address up, so both paths cost the same.
+    const passwordHash = await this.hasher.hash(input.password);
+    const user = await this.users.create({
+      email: input.email,
+      firstName: input.firstName,
+      lastName: input.lastName,
+      passwordHash,
+      roles: ['user'],
+    });
+    if (!user) {
+      const owner = await this.users.findByEmail(input.email);
+      await this.mailer.send('account-exists', owner?.email ?? input.email, {
+        firstName: owner?.firstName ?? '',
+        loginUrl: this.links.login(),
+        resetUrl: this.links.forgotPassword(),
+      });
+      return;
+    }
+    await this.sendConfirmation(user.id, user.email, user.firstName);
+  }
+
+  private async sendConfirmation(userId: string, email: string, firstName: string): Promise<void> {
+    const ttl = this.config.auth.confirmTokenTtlMs;
+    const token = await this.tokens.issue(userId, 'confirm-email', email, ttl);
+    await this.mailer.send('confirm-email', email, {
+      firstName,
+      confirmUrl: this.links.confirmEmail(token),
+      expiresInHours: Math.round(ttl / 3_600_000),
+    });
+  }
+
+  /** True when the link was valid: the address it was sent to is now the account's, confirmed. */
+  async confirmEmail(token: unknown): Promise<boolean> {
+    const redeemed = await this.tokens.redeem(token, 'confirm-email');
+    return redeemed ? this.users.confirmEmail(redeemed.userId, redeemed.email) : false;
+  }
+
+  /** Mails a reset link if the address belongs to an active account; says nothing either way. */
+  async requestPasswordReset(email: string): Promise<void> {
+    const user = await this.users.findByEmail(email.trim());
+    if (!user || !user.active) {
+      return;
+    }
+    const ttl = this.config.auth.resetTokenTtlMs;
+    const token = await this.tokens.issue(user.id, 'reset-password', user.email, ttl);
+    await this.mailer.send('reset-password', user.email, {
+      firstName: user.firstName,
+      resetUrl: this.links.resetPassword(token),
+      expiresInMinutes: Math.round(ttl / 60_000),
+    });
+  }
+
+  isResetTokenValid(token: unknown): Promise<boolean> {
+    return this.tokens.peek(token, 'reset-password').then(Boolean);
+  }
+
+  /**
+   * Sets a new password from a reset link and ends every session of the user. A reset proves
+   * control of the mailbox, so the address counts as confirmed too. False for a bad link.
+   */
+  async resetPassword(token: unknown, password: string): Promise<boolean> {
+    const pending = await this.tokens.peek(token, 'reset-password');
+    if (!pending) {
+      return false;
+    }
+    const problem = passwordProblem(password, { email: pending.email });
+    if (problem) {
+      throw new InvalidFormError({ password: problem });
+    }
+    const redeemed = await this.tokens.redeem(token, 'reset-password');
+    if (!redeemed) {
+      return false;
+    }
+    await this.users.setPassword(redeemed.userId, await this.hasher.hash(password));
+    await this.users.confirmEmail(redeemed.userId, redeemed.email);
+    await this.events.emitAsync(SessionEvents.PasswordChanged, new PasswordChangedEvent(redeemed.userId));
+    await this.notifyPasswordChanged(redeemed.userId);
+    return true;
+  }
+
+  /**
+   * Changes the password after checking the current one; returns the new auth epoch. The caller
+   * re-issues its own session under the new epoch and passes its id to `endOtherSessions`.
+   */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<number> {
+    const user = await this.users.findWithSecretById(userId);
+    if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      throw new InvalidFormError({ currentPassword: 'This is not your current password.' });
+    }
+    const problem = passwordProblem(newPassword, { email: user.email });
+    if (problem) {
+      throw new InvalidFormError({ newPassword: problem });
+    }
+    if (newPassword === currentPassword) {
+      throw new InvalidFormError({ newPassword: 'Choose a password different from the current one.' });
+    }
+    const epoch = await this.users.setPassword(userId, await this.hasher.hash(newPassword));
+    await this.notifyPasswordChanged(userId);
+    return epoch;
+  }
+
+  async endOtherSessions(userId: string, keepSessionId: string | undefined): Promise<void> {
+    await this.events.emitAsync(SessionEvents.PasswordChanged, new PasswordChangedEvent(userId, keepSessionId));
+  }
+
+  /** "Log out my other sessions": needs the password, because a stolen session must not lock the owner out. */
+  async revokeOtherSessions(userId: string, password: string, keepSessionId: string | undefined): Promise<void> {
+    const user = await this.users.findWithSecretById(userId);
+    if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, password))) {
+      throw new InvalidFormError({ password: 'This is not your current password.' });
+    }
+    await this.events.emitAsync(SessionEvents.SessionsRevoked, new SessionsRevokedEvent(userId, keepSessionId));
+  }
+
+  async updateNames(userId: string, firstName: string, lastName: string): Promise<void> {
+    await this.users.updateNames(userId, firstName, lastName);
+  }
+
+  /**
+   * Starts an email change: needs the password; the new address becomes the account's only once
+   * the link mailed to it is used. The answer is the same whether or not the address is taken.
+   */
+  async requestEmailChange(userId: string, password: string, newEmail: string): Promise<void> {
+    const user = await this.users.findWithSecretById(userId);
+    if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, password))) {
+      throw new InvalidFormError({ password: 'This is not your current password.' });
+    }
+    if (newEmail.toLowerCase() === user.email.toLowerCase()) {
+      throw new InvalidFormError({ email: 'This is already your address.' });
+    }
+    if (await this.users.emailTaken(newEmail, userId)) {
+      const owner = await this.users.findByEmail(newEmail);
+      await this.mailer.send('account-exists', owner?.email ?? newEmail, {
+        firstName: owner?.firstName ?? '',
+        loginUrl: this.links.login(),
+        resetUrl: this.links.forgotPassword(),
+      });
+      return;
+    }
+    await this.sendConfirmation(userId, newEmail, user.firstName);
+  }
+
+  /** Disabling ends every session of the user at once; the epoch bump refuses any that slips through. */
+  async setActive(userId: string, active: boolean): Promise<boolean> {
+    const found = await this.users.setActive(userId, active);
+    if (found && !active) {
+      await this.events.emitAsync(SessionEvents.UserDisabled, new UserDisabledEvent(userId));
+    }
+    return found;
+  }
+
+  private async notifyPasswordChanged(userId: string): Promise<void> {
+    const user = await this.users.findById(userId);
+    if (user) {
+      await this.mailer.send('password-changed', user.email, { firstName: user.firstName, resetUrl: this.links.forgotPassword() });
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailService } from '@app/mail';
+import { AccountLinks } from './accounts/account-links.js';
+import { AccountMailer } from './accounts/account-mailer.js';
+import { AccountsService } from './accounts/accounts.service.js';
+import { AccessGuard } from './access/access.guard.js';
+import { SessionPrincipalMiddleware } from './access/session-principal.middleware.js';
+import { ApiKeysService } from './api-keys/api-keys.service.js';
+import { CsrfGuard } from './csrf/csrf.guard.js';
+import { AUTH_ENTITIES } from './entities.js';
+import { LocalStrategy } from './login/local.strategy.js';
+import { LoginThrottle } from './login/login-throttle.js';
+import { LoginService } from './login/login.service.js';
+import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hasher.js';
+import { OneTimeTokensService } from './tokens/one-time-tokens.service.js';
+import { UsersRepository } from './users/users.repository.js';
+
+/** Accounts without HTTP: users, passwords, tokens, API keys, login. Used by the api and the CLI. */
+@Module({
+  imports: [TypeOrmModule.forFeature(AUTH_ENTITIES)],
+  providers: [
+    UsersRepository,
+    { provide: PasswordHasher, useClass: Argon2PasswordHasher },
+    OneTimeTokensService,
+    ApiKeysService,
+    AccountLinks,
+    // Account mails go through the mail lib's queue (MailModule is global, composed by the apps).
+    { provide: AccountMailer, useExisting: MailService },
+    AccountsService,
+    LoginThrottle,
+    LoginService,
+  ],
+  exports: [UsersRepository, PasswordHasher, OneTimeTokensService, ApiKeysService, AccountsService, LoginService],
+})
+export class AccountsCoreModule {}
+
+/**
+ * What the HTTP app adds: passport's local strategy, the global access and CSRF guards, and
+ * the middleware that resolves a session's user. The api mounts SessionPrincipalMiddleware
+ * right after the session middleware.
+ */
+@Module({
+  imports: [AccountsCoreModule, PassportModule],
+  providers: [
+    LocalStrategy,
+    SessionPrincipalMiddleware,
+    { provide: APP_GUARD, useClass: AccessGuard },
+    { provide: APP_GUARD, useClass: CsrfGuard },
+  ],
+  exports: [AccountsCoreModule, SessionPrincipalMiddleware],
+})
+export class AuthModule {}

@@ -1,0 +1,231 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { queryRows } from '@app/database';
+import type { DataSource, EntityManager } from 'typeorm';
+import { User } from './user.entity.js';
+
+/** What a request needs to know about its user, read in one indexed query. */
+export interface UserAuthState {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  active: boolean;
+  authEpoch: number;
+  roles: string[];
+}
+
+export interface UserWithSecret extends User {
+  passwordHash: string | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Small, single-purpose queries on users and their roles (architecture rule 4). */
+@Injectable()
+export class UsersRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  private users(manager?: EntityManager) {
+    return (manager ?? this.db.manager).getRepository(User);
+  }
+
+  /** Ids come from sessions and URLs; a malformed one is "not found", never a database error. */
+  static isUserId(id: unknown): id is string {
+    return typeof id === 'string' && UUID.test(id);
+  }
+
+  async findAuthState(id: string): Promise<UserAuthState | null> {
+    if (!UsersRepository.isUserId(id)) {
+      return null;
+    }
+    const rows = await queryRows<{
+      id: string;
+      email: string;
+      first_name: string;
+      last_name: string;
+      active: boolean;
+      auth_epoch: number;
+      roles: string[];
+    }>(
+      this.db,
+      `SELECT u.id, u.email, u.first_name, u.last_name, u.active, u.auth_epoch,
+                COALESCE(array_agg(r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS roles
+           FROM users u
+           LEFT JOIN user_roles ur ON ur.user_id = u.id
+           LEFT JOIN roles r ON r.id = ur.role_id
+          WHERE u.id = $1
+          GROUP BY u.id`,
+      [id],
+    );
+    const row = rows[0];
+    return row
+      ? {
+          id: row.id,
+          email: row.email,
+          firstName: row.first_name,
+          lastName: row.last_name,
+          active: row.active,
+          authEpoch: row.auth_epoch,
+          roles: row.roles,
+        }
+      : null;
+  }
+
+  findById(id: string): Promise<User | null> {
+    if (!UsersRepository.isUserId(id)) {
+      return Promise.resolve(null);
+    }
+    return this.users().findOne({ where: { id }, relations: { roles: true } });
+  }
+
+  /** With the password hash, for the checks that need it. */
+  async findWithSecretByEmail(email: string): Promise<UserWithSecret | null> {
+    return (await this.users()
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('lower(u.email) = lower(:email)', { email })
+      .getOne()) as UserWithSecret | null;
+  }
+
+  async findWithSecretById(id: string): Promise<UserWithSecret | null> {
+    if (!UsersRepository.isUserId(id)) {
+      return null;
+    }
+    return (await this.users()
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :id', { id })
+      .getOne()) as UserWithSecret | null;
+  }
+
+  findByEmail(email: string): Promise<User | null> {
+    return this.users().createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
+  }
+
+  async emailTaken(email: string, exceptUserId?: string): Promise<boolean> {
+    const rows = await queryRows<unknown>(
+      this.db,
+      `SELECT 1 FROM users WHERE lower(email) = lower($1) AND ($2::uuid IS NULL OR id <> $2::uuid) LIMIT 1`,
+      [email, exceptUserId ?? null],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Inserts a user with roles in one transaction. Returns null when the address is taken (the
+   * unique index decides, so two concurrent registrations cannot both win).
+   */
+  async create(input: {
+    email: string;
+    firstName: string;
+    lastName: string;
+    passwordHash: string;
+    roles: string[];
+    emailConfirmedAt?: Date | null;
+  }): Promise<User | null> {
+    return this.db.transaction(async (manager) => {
+      const inserted = await queryRows<{ id: string }>(
+        manager,
+        `INSERT INTO users (email, first_name, last_name, password_hash, email_confirmed_at)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT ((lower(email))) DO NOTHING
+         RETURNING id`,
+        [input.email, input.firstName, input.lastName, input.passwordHash, input.emailConfirmedAt ?? null],
+      );
+      if (inserted.length === 0) {
+        return null;
+      }
+      const id = inserted[0].id;
+      await this.setRolesWith(manager, id, input.roles);
+      return this.users(manager).findOne({
+        where: { id },
+        relations: { roles: true },
+      });
+    });
+  }
+
+  private async setRolesWith(manager: EntityManager, userId: string, roles: string[]): Promise<void> {
+    await manager.query(`DELETE FROM user_roles WHERE user_id = $1`, [userId]);
+    if (roles.length > 0) {
+      await manager.query(`INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE name = ANY($2::varchar[])`, [
+        userId,
+        roles,
+      ]);
+    }
+  }
+
+  /** Grants roles (kept: existing ones). Unknown role names are reported back, not ignored. */
+  async addRoles(userId: string, roles: string[]): Promise<string[]> {
+    const known = await queryRows<{ name: string }>(this.db, `SELECT name FROM roles WHERE name = ANY($1::varchar[])`, [roles]);
+    await this.db.query(
+      `INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE name = ANY($2::varchar[]) ON CONFLICT DO NOTHING`,
+      [userId, roles],
+    );
+    const knownNames = new Set(known.map((r) => r.name));
+    return roles.filter((r) => !knownNames.has(r));
+  }
+
+  async createRole(name: string, description: string): Promise<boolean> {
+    const rows = await queryRows<unknown>(
+      this.db,
+      `INSERT INTO roles (name, description) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id`,
+      [name, description],
+    );
+    return rows.length > 0;
+  }
+
+  async countUsers(): Promise<number> {
+    const rows = await queryRows<{ n: string }>(this.db, `SELECT count(*) AS n FROM users`);
+    return Number(rows[0].n);
+  }
+
+  /** Sets a new hash and bumps the epoch, which makes every existing session stale. */
+  async setPassword(userId: string, passwordHash: string): Promise<number> {
+    const rows = await queryRows<{ auth_epoch: number }>(
+      this.db,
+      `UPDATE users SET password_hash = $2, auth_epoch = auth_epoch + 1, updated_at = now() WHERE id = $1 RETURNING auth_epoch`,
+      [userId, passwordHash],
+    );
+    return rows[0]?.auth_epoch ?? 0;
+  }
+
+  /** Same hash strength raised (argon2 parameters went up): not a password change, the epoch stays. */
+  async replaceHash(userId: string, passwordHash: string): Promise<void> {
+    await this.db.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [userId, passwordHash]);
+  }
+
+  async recordLogin(userId: string): Promise<void> {
+    await this.db.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [userId]);
+  }
+
+  async confirmEmail(userId: string, email: string): Promise<boolean> {
+    // The address must still be free: someone may have registered it since the link was sent.
+    const rows = await queryRows<unknown>(
+      this.db,
+      `UPDATE users SET email = $2, email_confirmed_at = now(), updated_at = now()
+        WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM users o WHERE lower(o.email) = lower($2) AND o.id <> $1)
+        RETURNING id`,
+      [userId, email],
+    );
+    return rows.length > 0;
+  }
+
+  async updateNames(userId: string, firstName: string, lastName: string): Promise<void> {
+    await this.db.query(`UPDATE users SET first_name = $2, last_name = $3, updated_at = now() WHERE id = $1`, [
+      userId,
+      firstName,
+      lastName,
+    ]);
+  }
+
+  /** Disabling bumps the epoch too, so a session that survives the revoke is still refused. */
+  async setActive(userId: string, active: boolean): Promise<boolean> {
+    const rows = await queryRows<unknown>(
+      this.db,
+      `UPDATE users SET active = $2, auth_epoch = auth_epoch + CASE WHEN $2 THEN 0 ELSE 1 END, updated_at = now() WHERE id = $1 RETURNING id`,
+      [userId, active],
+    );
+    return rows.length > 0;
+  }
+}
