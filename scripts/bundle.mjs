@@ -1,4 +1,4 @@
-// Production bundles: dist/bundle/api.mjs and dist/bundle/worker.mjs.
+// Production bundles: dist/bundle/api.mjs, dist/bundle/worker.mjs and dist/bundle/cli.mjs.
 //
 // Why bundle: NestJS 12 is ESM-only, and Node 20's ES module loader resolves and reads each of
 // the ~1,500 files of the dependency graph one by one. On this machine that alone took about
@@ -6,7 +6,7 @@
 // docs/benchmarks.md). The swc output in dist/apps stays as it is for `nest start` and debugging.
 //
 // Left outside the bundle: CommonJS packages that load files or drivers at run time by name
-// (typeorm, pg, pino's transports), and Nest's optional transports, which we do not install.
+// (typeorm, pg, pino's transports, argon2's native binary), and optional peers we do not install.
 import { build } from 'esbuild';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,10 +24,14 @@ const external = [
   '@nestjs/microservices',
   '@nestjs/websockets',
   'class-transformer/storage',
+  // Optional peer of @nestjs/swagger for Fastify; we run on Express and do not install it.
+  '@fastify/static',
+  // Native addon: finds its compiled binary relative to its own file at run time.
+  'argon2',
 ];
 
 await Promise.all(
-  ['api', 'worker'].map((app) =>
+  ['api', 'worker', 'cli'].map((app) =>
     build({
       entryPoints: [join(root, `dist/apps/${app}/src/main.js`)],
       outfile: join(root, `dist/bundle/${app}.mjs`),
