@@ -1,6 +1,7 @@
+import { jest } from '@jest/globals';
 import { processEnv } from '@app/config';
 import { createRedisConnection, waitUntilReady } from '@app/redis';
-import { RedisSessionStore } from '@app/session';
+import { generateSessionId, RedisSessionStore } from '@app/session';
 import { randomBytes } from 'node:crypto';
 import { CONFORMANCE_LIFETIME, describeSessionStoreContract } from './session-store.conformance.js';
 
@@ -29,4 +30,74 @@ describeSessionStoreContract('RedisSessionStore (real Redis)', async () => {
       await redis.quit();
     },
   };
+});
+
+describe('RedisSessionStore batching', () => {
+  const prefix = `test:${randomBytes(6).toString('hex')}:`;
+  const lifetime = { idleTtlMs: 60_000, absoluteTtlMs: 120_000 };
+  let redis: ReturnType<typeof createRedisConnection>;
+  let store: RedisSessionStore;
+
+  beforeAll(async () => {
+    redis = createRedisConnection(REDIS_URL);
+    await waitUntilReady(redis);
+    store = new RedisSessionStore(redis, lifetime, prefix);
+  });
+
+  afterAll(async () => {
+    const left = await redis.keys(`${prefix}*`);
+    if (left.length) {
+      await redis.del(...left);
+    }
+    await redis.quit();
+  });
+
+  const record = (n: number) => ({ createdAt: Date.now(), lastSeenAt: Date.now(), userId: 'u-batch', data: { n } });
+
+  it('sends the commands issued in one turn as one pipeline, in order, each with its own reply', async () => {
+    const ids = Array.from({ length: 20 }, () => generateSessionId());
+    const pipeline = jest.spyOn(redis, 'pipeline');
+    try {
+      await Promise.all(ids.map((id, n) => store.create(id, record(n))));
+      expect(pipeline).toHaveBeenCalledTimes(1);
+      // Issued in one turn: create, update, read, destroy of the same id run in that order.
+      const [, updated, read, , gone] = await Promise.all([
+        store.create(generateSessionId(), record(-1)),
+        store.set(ids[0], record(100)),
+        store.get(ids[0]),
+        store.destroy(ids[1]),
+        store.get(ids[1]),
+      ]);
+      expect(updated).toBe(true);
+      expect(read?.data).toEqual({ n: 100 });
+      expect(gone).toBeNull();
+      expect(pipeline).toHaveBeenCalledTimes(2);
+      const all = await Promise.all(ids.map((id) => store.get(id)));
+      expect(all.slice(2).map((r) => r?.data.n)).toEqual(ids.slice(2).map((_, i) => i + 2));
+      expect((await store.listByUser('u-batch')).length).toBe(20);
+    } finally {
+      pipeline.mockRestore();
+    }
+  });
+
+  it('fails only the command that failed, not the others in its batch', async () => {
+    const [good, broken] = [generateSessionId(), generateSessionId()];
+    await store.create(good, record(1));
+    await redis.set(`${prefix}sess:${broken}`, 'not a hash'); // HMGET on it: WRONGTYPE
+    const [a, b, c] = await Promise.allSettled([store.get(good), store.get(broken), store.get(good)]);
+    expect(a).toMatchObject({ status: 'fulfilled', value: { data: { n: 1 } } });
+    expect(b).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ message: expect.stringContaining('WRONGTYPE') }) });
+    expect(c).toMatchObject({ status: 'fulfilled', value: { data: { n: 1 } } });
+  });
+
+  it('fails fast, every command of the batch, when Redis is unreachable', async () => {
+    const offline = createRedisConnection('redis://127.0.0.1:1/0'); // nothing listens on port 1
+    const dead = new RedisSessionStore(offline, lifetime, prefix);
+    try {
+      const results = await Promise.allSettled([dead.get(generateSessionId()), dead.get(generateSessionId()), dead.destroy(generateSessionId())]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    } finally {
+      offline.disconnect();
+    }
+  });
 });
