@@ -3,4 +3,3 @@ export { createTestDatabase, testServerUrl, withHostPort, type TestDatabase } fr
 export { testEnv, testRedisUrl } from './test-env.js';
 export { waitFor } from './wait-for.js';
 export { freePort, spawnBuiltApp, type SpawnedApp } from './spawn-app.js';
-export { linkIn, SmtpSink, type ReceivedMail } from './smtp-sink.js';

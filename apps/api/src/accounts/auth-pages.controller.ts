@@ -51,6 +51,7 @@ export class AuthPagesController {
   }
 
   @Post('register')
+  @HttpCode(200)
   async register(@Body() body: unknown, @Res() res: Response) {
     const form = readForm(RegisterForm, body);
     if (!form.ok) {
@@ -97,6 +98,7 @@ export class AuthPagesController {
   }
 
   @Post('forgot-password')
+  @HttpCode(200)
   async forgot(@Body() body: unknown, @Res() res: Response) {
     const form = readForm(EmailForm, body);
     if (!form.ok) {
@@ -122,6 +124,7 @@ export class AuthPagesController {
   }
 
   @Post('reset-password')
+  @HttpCode(200)
   async reset(@Body() body: unknown, @Res() res: Response) {
     const form = readForm(ResetPasswordForm, body);
     if (!form.ok) {

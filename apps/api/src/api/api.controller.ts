@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeysService, LoginService, Public } from '@app/auth';
+import { ApiKeysService, LoginService, Public, Roles } from '@app/auth';
 import type { Request } from 'express';
-import { CredentialsRequest, CredentialsResponse, MeResponse } from './api.dto.js';
+import { ApiKeyResponse, CredentialsRequest, CredentialsResponse, MeResponse } from './api.dto.js';
 
 /** The JSON API. Authenticated by API key only (see AccessGuard); no session, no CSRF. */
 @ApiTags('account')
@@ -31,5 +31,21 @@ export class ApiController {
   me(@Req() req: Request): MeResponse {
     const user = req.user!;
     return { id: user.userId, email: user.email, firstName: user.firstName, lastName: user.lastName, roles: [...user.roles] };
+  }
+
+  @Get('keys')
+  @Roles('dev')
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "The caller's API keys (dev role): labels, roles and last use, never secrets." })
+  @ApiOkResponse({ type: [ApiKeyResponse] })
+  async keys(@Req() req: Request): Promise<ApiKeyResponse[]> {
+    const keys = await this.apiKeys.list(req.user!.userId);
+    return keys.map((k) => ({
+      id: k.id,
+      label: k.label,
+      roles: k.roles,
+      createdAt: k.createdAt.toISOString(),
+      lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
+    }));
   }
 }

@@ -46,3 +46,20 @@ export class MeResponse {
   @ApiProperty({ type: [String] })
   roles: string[];
 }
+
+export class ApiKeyResponse {
+  @ApiProperty()
+  id: string;
+
+  @ApiProperty()
+  label: string;
+
+  @ApiProperty({ type: [String] })
+  roles: string[];
+
+  @ApiProperty({ format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({ format: 'date-time', nullable: true, type: String })
+  lastUsedAt: string | null;
+}

@@ -166,6 +166,13 @@ export class UsersRepository {
     return roles.filter((r) => !knownNames.has(r));
   }
 
+  async removeRoles(userId: string, roles: string[]): Promise<void> {
+    await this.db.query(`DELETE FROM user_roles WHERE user_id = $1 AND role_id IN (SELECT id FROM roles WHERE name = ANY($2::varchar[]))`, [
+      userId,
+      roles,
+    ]);
+  }
+
   async createRole(name: string, description: string): Promise<boolean> {
     const rows = await queryRows<unknown>(
       this.db,
