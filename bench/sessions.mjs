@@ -1,103 +1,124 @@
-// Session benchmark (issue 3): our SessionModule middleware vs express-session + connect-redis,
-// and our file store vs our Redis store, interleaved in one run on loopback with autocannon at
-// 50 connections. Prints requests/s and p99 latency (medians over the rounds) and the ratios.
-import autocannon from 'autocannon';
-import { fork } from 'node:child_process';
+// Session benchmark (issue 3): our SessionModule middleware vs express-session + connect-redis 9
+// (the "twin"), our file store vs our Redis store, and a route with vs without the middleware.
+// Everything on loopback, 50 connections, bounded durations, in one run.
+//
+// Fairness and noise (a 2-core machine shared with other work):
+// - the same Express app, routes, JSON work and Redis for every contender (bench/session/server.mjs);
+// - wrk when installed (far less CPU than autocannon), pinned to its own core, servers on the
+//   other (bench/support.mjs); autocannon otherwise;
+// - rounds alternate direction (A B C ... then ... C B A), so drift of the machine during a run
+//   hurts both sides of every comparison alike;
+// - every ratio is computed within a round, then the median of the rounds is reported with its
+//   spread; requests/s and p99 are medians over the rounds.
+// Results are also written to bench/results/ (ignored by git) as JSON.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { median, root } from './support.mjs';
+import { generatorCore, loadGenerator, loadTest, median, pinnedNode, pinning, root, serverCores } from './support.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const WARMUP_SECONDS = Math.min(2, SECONDS);
 const CONNECTIONS = 50;
 
 async function startServer(mode, port) {
-  const child = fork(join(root, 'bench/session/server.mjs'), [mode, String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const [cmd, args] = pinnedNode([join(root, 'bench/session/server.mjs'), mode, String(port)]);
+  const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('exit', (code) => reject(new Error(`${mode} server exited (${code})`)));
   });
+  // One signed-in-like session per server, created through the write route itself.
   const res = await fetch(`http://127.0.0.1:${port}/write`, { method: 'POST' });
-  const cookie = res.headers.get('set-cookie').split(';')[0];
+  const cookie = res.headers.get('set-cookie')?.split(';')[0];
+  if (!res.ok || !cookie) {
+    throw new Error(`${mode}: could not create a session (${res.status})`);
+  }
   return { mode, port, child, cookie };
 }
 
-function load(server, method, path) {
-  return new Promise((resolve, reject) => {
-    autocannon(
-      {
-        url: `http://127.0.0.1:${server.port}${path}`,
-        method,
-        connections: CONNECTIONS,
-        duration: SECONDS,
-        headers: { cookie: server.cookie },
-      },
-      (err, result) => {
-        if (err) {
-          return reject(err);
-        }
-        if (result.non2xx > 0 || result.errors > 0) {
-          return reject(new Error(`${server.mode} ${path}: ${result.non2xx} non-2xx, ${result.errors} errors`));
-        }
-        resolve({ rps: result.requests.average, p99: result.latency.p99 });
-      },
-    );
-  });
-}
+// [key, server mode, method, path]
+const CASES = [
+  ['read ours', 'ours-redis', 'GET', '/read'],
+  ['read twin', 'twin', 'GET', '/read'],
+  ['read file', 'ours-file', 'GET', '/read'],
+  ['write ours', 'ours-redis', 'POST', '/write'],
+  ['write twin', 'twin', 'POST', '/write'],
+  ['write file', 'ours-file', 'POST', '/write'],
+  ['plain', 'ours-redis', 'GET', '/plain'],
+  ['mounted', 'ours-redis', 'GET', '/mounted'],
+];
+
+// [label, numerator, denominator, target]
+const RATIOS = [
+  ['read: ours / twin', 'read ours', 'read twin', 1.25],
+  ['write: ours / twin', 'write ours', 'write twin', 1.25],
+  ['file read / Redis read (ours)', 'read file', 'read ours', 0.7],
+  ['no middleware / mounted (Redis, cookie)', 'plain', 'mounted', 1.6],
+];
 
 export async function sessionsBench() {
-  const servers = [await startServer('ours-redis', 4101), await startServer('twin', 4102), await startServer('ours-file', 4103)];
-  const cases = [
-    ['ours-redis', 'GET', '/read'],
-    ['twin', 'GET', '/read'],
-    ['ours-file', 'GET', '/read'],
-    ['ours-redis', 'POST', '/write'],
-    ['twin', 'POST', '/write'],
-    ['ours-file', 'POST', '/write'],
-    ['ours-redis', 'GET', '/plain'],
-    ['ours-redis', 'GET', '/mounted'],
-  ];
-  const samples = new Map(cases.map((c) => [c.join(' '), []]));
+  const servers = new Map();
+  for (const [mode, port] of [['ours-redis', 4101], ['twin', 4102], ['ours-file', 4103]]) {
+    servers.set(mode, await startServer(mode, port));
+  }
+  const run = ([, mode, method, path], seconds) => {
+    const server = servers.get(mode);
+    return loadTest({ url: `http://127.0.0.1:${server.port}${path}`, method, headers: { cookie: server.cookie }, connections: CONNECTIONS, seconds });
+  };
+  const samples = new Map(CASES.map((c) => [c[0], []]));
   try {
-    // Warm-up, then rounds in which every case runs once, in the same order: interleaved, so
-    // a slow moment of the machine hurts every contender rather than one of them.
-    for (const [mode, method, path] of cases) {
-      await load({ ...servers.find((s) => s.mode === mode), port: servers.find((s) => s.mode === mode).port }, method, path);
+    for (const c of CASES) {
+      await run(c, WARMUP_SECONDS); // JIT warm-up, connection pools, file cache: not recorded
     }
     for (let round = 0; round < ROUNDS; round++) {
-      for (const c of cases) {
-        const server = servers.find((s) => s.mode === c[0]);
-        samples.get(c.join(' ')).push(await load(server, c[1], c[2]));
+      const order = round % 2 === 0 ? CASES : [...CASES].reverse();
+      for (const c of order) {
+        samples.get(c[0]).push(await run(c, SECONDS));
       }
     }
   } finally {
-    for (const s of servers) {
+    for (const s of servers.values()) {
       s.child.kill();
     }
   }
+
   const fig = {};
   for (const [key, runs] of samples) {
-    fig[key] = { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)) };
+    fig[key] = { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)), runs };
   }
-  const row = (label, key) => console.log(`  ${label.padEnd(44)} ${fig[key].rps.toFixed(0).padStart(7)} req/s   p99 ${String(fig[key].p99).padStart(3)} ms`);
-  console.log(`\nsessions (${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds, medians):`);
-  row('read   ours + Redis store', 'ours-redis GET /read');
-  row('read   express-session + connect-redis 9', 'twin GET /read');
-  row('read   ours + file store', 'ours-file GET /read');
-  row('write  ours + Redis store', 'ours-redis POST /write');
-  row('write  express-session + connect-redis 9', 'twin POST /write');
-  row('write  ours + file store', 'ours-file POST /write');
-  row('route without the session middleware', 'ours-redis GET /plain');
-  row('same route behind the middleware (Redis)', 'ours-redis GET /mounted');
-  const ratio = (a, b) => fig[a].rps / fig[b].rps;
-  const ratios = {
-    readVsTwin: ratio('ours-redis GET /read', 'twin GET /read'),
-    writeVsTwin: ratio('ours-redis POST /write', 'twin POST /write'),
-    fileReadVsRedisRead: ratio('ours-file GET /read', 'ours-redis GET /read'),
-    plainVsMounted: ratio('ours-redis GET /plain', 'ours-redis GET /mounted'),
+  const ratios = RATIOS.map(([label, a, b, target]) => {
+    const perRound = samples.get(a).map((r, i) => r.rps / samples.get(b)[i].rps);
+    return { label, target, median: median(perRound), min: Math.min(...perRound), max: Math.max(...perRound), perRound };
+  });
+
+  const pin = pinning ? `, generator on core ${generatorCore}, servers on ${serverCores}` : '';
+  console.log(`\nsessions (${loadGenerator}${pin}; ${CONNECTIONS} connections, ${SECONDS} s x ${ROUNDS} rounds, medians):`);
+  const label = {
+    'read ours': 'read   ours + Redis store',
+    'read twin': 'read   express-session + connect-redis 9',
+    'read file': 'read   ours + file store',
+    'write ours': 'write  ours + Redis store',
+    'write twin': 'write  express-session + connect-redis 9',
+    'write file': 'write  ours + file store',
+    plain: 'route without the session middleware',
+    mounted: 'same route behind the middleware (Redis)',
   };
-  console.log(`  ratios: read ours/twin ${ratios.readVsTwin.toFixed(2)}x (target >= 1.25), write ours/twin ${ratios.writeVsTwin.toFixed(2)}x (target >= 1.25),`);
-  console.log(`          file read / Redis read ${ratios.fileReadVsRedisRead.toFixed(2)}x (target >= 0.7), no middleware / mounted ${ratios.plainVsMounted.toFixed(2)}x (target >= 1.6)`);
-  return { fig, ratios };
+  for (const [key] of CASES) {
+    console.log(`  ${label[key].padEnd(44)} ${fig[key].rps.toFixed(0).padStart(7)} req/s   p99 ${fig[key].p99.toFixed(1).padStart(6)} ms`);
+  }
+  console.log('  ratios (median of per-round ratios [min-max]):');
+  for (const r of ratios) {
+    const met = r.median >= r.target ? 'met' : 'NOT met';
+    console.log(`    ${r.label.padEnd(42)} ${r.median.toFixed(2)}x [${r.min.toFixed(2)}-${r.max.toFixed(2)}]  target >= ${r.target}  ${met}`);
+  }
+  const p99 = (a, b) => `${fig[a].p99.toFixed(1)} vs ${fig[b].p99.toFixed(1)} ms`;
+  console.log(`  p99 ours vs twin: read ${p99('read ours', 'read twin')}, write ${p99('write ours', 'write twin')}`);
+
+  const result = { at: new Date().toISOString(), loadGenerator, pinning, connections: CONNECTIONS, seconds: SECONDS, rounds: ROUNDS, fig, ratios };
+  mkdirSync(join(root, 'bench/results'), { recursive: true });
+  writeFileSync(join(root, 'bench/results', `sessions-${result.at.replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2));
+  return result;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

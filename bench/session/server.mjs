@@ -19,6 +19,10 @@ const SECRET = 'bench-secret-bench-secret-bench-secret';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 const PREFIX = `bench:${process.pid}:`;
 const lifetime = { idleTtlMs: 3600_000, absoluteTtlMs: 24 * 3600_000 };
+// Another build of the libs (e.g. a copy made before others rebuild dist/); defaults to dist/.
+const DIST = process.env.BENCH_DIST ?? join(root, 'dist');
+// A clean exit on SIGTERM, so that `node --cpu-prof bench/session/server.mjs ...` writes its profile.
+process.on('SIGTERM', () => process.exit(0));
 
 const app = express();
 app.disable('x-powered-by');
@@ -41,10 +45,10 @@ if (mode === 'twin') {
     }),
   );
 } else {
-  const lib = await import(pathToFileURL(join(root, 'dist/libs/session/src/index.js')).href);
+  const lib = await import(pathToFileURL(join(DIST, 'libs/session/src/index.js')).href);
   let store;
   if (mode === 'ours-redis') {
-    const { createRedisConnection, waitUntilReady } = await import(pathToFileURL(join(root, 'dist/libs/redis/src/index.js')).href);
+    const { createRedisConnection, waitUntilReady } = await import(pathToFileURL(join(DIST, 'libs/redis/src/index.js')).href);
     const redis = createRedisConnection(REDIS_URL);
     await waitUntilReady(redis);
     store = new lib.RedisSessionStore(redis, lifetime, PREFIX);
