@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobQueue } from '@app/queue';
@@ -7,6 +8,10 @@ import { sessionCookie } from '../../api/test/support/session-probe.js';
 import { startMailApi } from './support/mail-api.js';
 import { SmtpSink } from './support/smtp-sink.js';
 import { outboxRows, startWorker } from './support/worker-harness.js';
+
+
+// Real services and processes on a shared 2-core machine: bounds are generous, waits are event-driven.
+jest.setTimeout(60000);
 
 /** api → queue (Redis) → worker → SMTP, with everything real: what a user and an admin would see. */
 describe('mail through the queue and the worker (Redis)', () => {

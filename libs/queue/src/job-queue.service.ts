@@ -49,6 +49,17 @@ export class JobQueue {
     @InjectQueue('system') system: Queue,
   ) {
     this.queues = { mail, maintenance, system };
+    for (const [name, queue] of Object.entries(this.queues)) {
+      // Without a listener BullMQ prints every failed reconnect to the console; one line per
+      // outage per queue is enough (requests that need the queue get 503s meanwhile).
+      let quietUntil = 0;
+      queue.on('error', (error: Error) => {
+        if (Date.now() >= quietUntil) {
+          quietUntil = Date.now() + 30_000;
+          this.logger.warn(`queue ${name} unreachable: ${error.message}`);
+        }
+      });
+    }
   }
 
   async enqueue<N extends JobName>(name: N, data: JobPayloads[N], options: EnqueueOptions = {}): Promise<string> {

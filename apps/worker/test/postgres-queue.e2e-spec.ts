@@ -1,0 +1,55 @@
+import { jest } from '@jest/globals';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { AppConfig } from '@app/config';
+import { JobQueue } from '@app/queue';
+import { createTestDatabase, testEnv, waitFor, type TestDatabase } from '@app/testing';
+import request from 'supertest';
+import { startMailApi } from './support/mail-api.js';
+import { SmtpSink } from './support/smtp-sink.js';
+import { outboxRows, startWorker } from './support/worker-harness.js';
+
+jest.setTimeout(60000);
+
+/** No REDIS_URL: the queue runs on BullMQ's PostgreSQL backend in the app's own database. */
+describe('queue on PostgreSQL (no Redis configured)', () => {
+  let db: TestDatabase;
+  let sink: SmtpSink;
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('pg_queue');
+    sink = await new SmtpSink().start();
+    const env = testEnv({ DATABASE_URL: db.url, SMTP_URL: sink.url, JOB_BACKOFF_MS: '100' });
+    api = await startMailApi(env);
+    worker = await startWorker(env);
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await sink?.stop();
+    await db?.drop();
+  });
+
+  it('chooses the PostgreSQL backend', () => {
+    expect(worker.get(AppConfig).queue.backend).toBe('postgres');
+  });
+
+  it('delivers a mail api → queue → worker → SMTP', async () => {
+    const res = await request(api.getHttpServer()).post('/probe/mail').send({ to: 'pg@example.org', firstName: 'Pat' }).expect(202);
+    const [mail] = await sink.waitFor(1);
+    expect(mail.envelope.to).toEqual(['pg@example.org']);
+    expect(mail.parsed.text).toContain('Hello Pat,');
+    await waitFor(async () => (await outboxRows(db.url, "id = $1 AND status = 'sent'", [res.body.id])).length === 1);
+  });
+
+  it('runs a no-op job and keeps the schedulers in its schema', async () => {
+    const jobs = worker.get(JobQueue);
+    const id = await jobs.enqueue('system.ping', { sentAt: Date.now() });
+    await waitFor(async () => (await jobs.queue('system').getJob(id))?.isCompleted());
+    const schedulers = await jobs.queue('maintenance').getJobSchedulers();
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['mail.outbox-prune', 'sessions.reap']);
+  });
+});
