@@ -48,10 +48,10 @@ describe('SMTP down', () => {
 
   it('retries with backoff, ends failed with the reason in the outbox, and keeps the worker running', async () => {
     const res = await request(api.getHttpServer()).post('/probe/mail').send({ to: 'ada@example.org', firstName: 'Ada' }).expect(202);
-    const [row] = await waitFor(async () => {
+    const [row] = (await waitFor(async () => {
       const rows = await outboxRows(db.url, 'id = $1 AND status = $2', [res.body.id, 'failed']);
       return rows.length ? rows : undefined;
-    }, 30000);
+    }, 30000))!;
     expect(row.attempts).toBe(3);
     expect(row.last_error).toMatch(/ECONNREFUSED/);
 
@@ -62,10 +62,10 @@ describe('SMTP down', () => {
     expect(job!.finishedOn! - job!.timestamp).toBeGreaterThanOrEqual(600);
 
     // The failure is reported to the admins; that mail fails too (same SMTP) and is not reported again.
-    const failed = await waitFor(async () => {
+    const failed = (await waitFor(async () => {
       const list = await jobs.failed();
       return list.filter((j) => j.name === 'mail.send').length === 2 ? list : undefined;
-    }, 30000);
+    }, 30000))!;
     expect(failed.map((j) => j.name).sort()).toEqual(['mail.send', 'mail.send']);
 
     // Still alive and working: a no-op job completes.
@@ -84,10 +84,10 @@ describe('SMTP down', () => {
     expect(retried.stdout.match(/^retrying mail-/gm)).toHaveLength(2);
 
     const mails = await sink.waitFor(2);
-    const rows = await waitFor(async () => {
+    const rows = (await waitFor(async () => {
       const sent = await outboxRows(db.url, "status = 'sent'");
       return sent.length === 2 ? sent : undefined;
-    });
+    }))!;
     expect(rows.map((r) => r.attempts)).toEqual([4, 4]);
     expect(rows.every((r) => r.last_error === null)).toBe(true);
     const report = mails.find((m) => m.envelope.to[0] === 'ops@starter.test')!;
