@@ -1,0 +1,106 @@
+import type { AppConfig } from '@app/config';
+import { EmailNotConfirmedError, LoginFailedError } from '../accounts/account-errors.js';
+import type { PasswordHasher } from '../passwords/password-hasher.js';
+import type { UsersRepository, UserWithSecret } from '../users/users.repository.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { LoginService } from './login.service.js';
+
+/** Records calls; returns what the test configured. Hand-made: jest's `jest` object is not a global under native ESM. */
+function fake<T extends Record<string, (...args: never[]) => unknown>>(impl: T) {
+  const calls: Record<string, unknown[][]> = {};
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, fn] of Object.entries(impl)) {
+    calls[name] = [];
+    wrapped[name] = (...args: never[]) => {
+      calls[name].push(args);
+      return fn(...args);
+    };
+  }
+  return { object: wrapped as T, calls };
+}
+
+function setup(
+  user: Partial<UserWithSecret> | null,
+  options: { valid?: boolean; rehash?: boolean; requireConfirmation?: boolean; blocked?: boolean } = {},
+) {
+  const hasher = fake({
+    verify: async () => options.valid ?? true,
+    verifyDummy: async () => undefined,
+    needsRehash: () => options.rehash ?? false,
+    hash: async () => 'new-hash',
+  });
+  const throttle = fake({
+    assertAllowed: async () => {
+      if (options.blocked) {
+        throw new Error('blocked');
+      }
+    },
+    recordFailure: async () => undefined,
+    recordSuccess: async () => undefined,
+  });
+  const users = fake({
+    findWithSecretByEmail: async () =>
+      user && { id: 'u1', email: 'a@example.org', passwordHash: 'hash', active: true, emailConfirmedAt: new Date(), authEpoch: 3, ...user },
+    replaceHash: async () => undefined,
+    recordLogin: async () => undefined,
+  });
+  const config = { auth: { requireEmailConfirmation: options.requireConfirmation ?? true } } as unknown as AppConfig;
+  const service = new LoginService(
+    users.object as unknown as UsersRepository,
+    hasher.object as unknown as PasswordHasher,
+    throttle.object as unknown as LoginThrottle,
+    config,
+  );
+  return { service, hasher: hasher.calls, throttle: throttle.calls, users: users.calls };
+}
+
+describe('LoginService', () => {
+  it('spends a dummy hash on unknown accounts and counts the failure', async () => {
+    const { service, hasher, throttle } = setup(null);
+    await expect(service.authenticate('nobody@example.org', 'whatever', '10.0.0.1')).rejects.toBeInstanceOf(LoginFailedError);
+    expect(hasher.verifyDummy).toEqual([['whatever']]);
+    expect(hasher.verify).toEqual([]);
+    expect(throttle.recordFailure).toEqual([['nobody@example.org', '10.0.0.1']]);
+  });
+
+  it('gives a wrong password and a disabled account the same answer', async () => {
+    const wrong = setup({}, { valid: false });
+    const disabled = setup({ active: false });
+    const a = await wrong.service.authenticate('a@example.org', 'x', 'ip').catch((e: Error) => e);
+    const b = await disabled.service.authenticate('a@example.org', 'x', 'ip').catch((e: Error) => e);
+    expect(a).toEqual(b);
+    expect(a).toBeInstanceOf(LoginFailedError);
+  });
+
+  it('checks the throttle before the password, so a blocked account costs no hash', async () => {
+    const { service, hasher } = setup({}, { blocked: true });
+    await expect(service.authenticate('a@example.org', 'x', 'ip')).rejects.toThrow('blocked');
+    expect(hasher.verify).toEqual([]);
+  });
+
+  it('refuses an unconfirmed address only after the password is right, and only when configured', async () => {
+    await expect(setup({ emailConfirmedAt: null }).service.authenticate('a@example.org', 'x', 'ip')).rejects.toBeInstanceOf(
+      EmailNotConfirmedError,
+    );
+    await expect(
+      setup({ emailConfirmedAt: null }, { requireConfirmation: false }).service.authenticate('a@example.org', 'x', 'ip'),
+    ).resolves.toEqual({
+      id: 'u1',
+      email: 'a@example.org',
+      authEpoch: 3,
+    });
+  });
+
+  it('rehashes after a good login when the parameters were raised', async () => {
+    const { service, users } = setup({}, { rehash: true });
+    await service.authenticate('a@example.org', 'pw', 'ip');
+    expect(users.replaceHash).toEqual([['u1', 'new-hash']]);
+  });
+
+  it('refuses non-string or absurdly long input without touching the database', async () => {
+    const { service, users } = setup({});
+    await expect(service.authenticate(['a'], 'x', 'ip')).rejects.toBeInstanceOf(LoginFailedError);
+    await expect(service.authenticate('a@example.org', 'x'.repeat(1000), 'ip')).rejects.toBeInstanceOf(LoginFailedError);
+    expect(users.findWithSecretByEmail).toEqual([]);
+  });
+});
