@@ -1,4 +1,5 @@
 import { FileSessionStore, generateSessionId } from '@app/session';
+import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,6 +81,46 @@ describe('FileSessionStore on disk', () => {
     expect(await readdir(join(dir, 's'))).toEqual([live]);
     expect(await readdir(join(dir, 'trash'))).toEqual([]);
     expect(await store.listByUser('u1')).toHaveLength(1);
+  });
+
+  it('reads a record larger than one read chunk in full', async () => {
+    const id = generateSessionId();
+    const big = { ...record, data: { blob: 'é'.repeat(40_000) } }; // ~80 KB of UTF-8
+    await store.create(id, big);
+    expect(await store.get(id)).toEqual(big);
+  });
+
+  it('still reads records written in the v1 format, and rewrites them as v2', async () => {
+    const id = generateSessionId();
+    await store.create(id, record);
+    const json = JSON.stringify(record);
+    const key = createHash('sha256').update(`file-session-store\0${SECRETS[0]}`).digest();
+    const mac = createHmac('sha256', key).update(id).update('\0').update(json).digest('base64url');
+    const path = join(dir, 's', id, 'record.json');
+    await writeFile(path, JSON.stringify({ v: 1, id, mac, record: json }));
+    expect(await store.get(id)).toEqual(record);
+    const forged = JSON.stringify({ v: 1, id, mac, record: JSON.stringify({ ...record, userId: 'admin' }) });
+    await writeFile(path, forged);
+    expect(await store.get(id)).toBeNull();
+    await writeFile(path, JSON.stringify({ v: 1, id, mac, record: json }));
+    expect(await store.set(id, { ...record, data: { a: 2 } })).toBe(true);
+    expect((await readFile(path, 'utf8')).startsWith('v2 ')).toBe(true);
+    expect((await store.get(id))?.data).toEqual({ a: 2 });
+  });
+
+  it('reads a v2 record whose JSON was edited, or whose HMAC line was, as no session', async () => {
+    const id = generateSessionId();
+    await store.create(id, record);
+    const path = join(dir, 's', id, 'record.json');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.replace('"u1"', '"u2"'));
+    expect(await store.get(id)).toBeNull();
+    await writeFile(path, text.replace(/^v2 ./, 'v2 A'));
+    expect(await store.get(id)).toBeNull();
+    await writeFile(path, text.split('\n')[0]); // header only
+    expect(await store.get(id)).toBeNull();
+    await writeFile(path, text);
+    expect(await store.get(id)).toEqual(record);
   });
 
   it('reports a disk failure as an error, not as "no session"', async () => {

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, opendir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash, createHmac, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
+import { close, open, read } from 'node:fs';
+import { mkdir, opendir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SessionLifetime, type SessionRecord, expiresAt, parseRecord } from '../session-record.js';
 import { assertValidSessionId, isValidSessionId } from '../session-id.js';
@@ -23,17 +24,66 @@ import { SessionIdConflictError, SessionStore, type UserSession } from '../sessi
  *
  * Each record is bound to its id with an HMAC (keyed from the session secrets), so a file
  * copied or renamed to another id, or edited by hand, reads as no session.
+ *
+ * File format (v2): `v2 <base64url HMAC-SHA256(key, id NUL json)>\n<record json>`, so a read
+ * parses the JSON once (v1 nested it as a string in a JSON envelope, parsed twice; v1 files are
+ * still read, and rewritten as v2 by the next write). A read is open + one read + close (the
+ * close is not waited for), on the libuv thread pool: never a blocking call on the request path.
  */
 
 const RECORD = 'record.json';
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
-interface StoredFile {
+/** The v1 envelope, still read. */
+interface StoredFileV1 {
   v: 1;
   id: string;
   mac: string;
   record: string;
+}
+
+const V2 = 'v2 ';
+/** Records are small; a larger file is read in further chunks from the same descriptor. */
+const READ_CHUNK = 16 * 1024;
+
+/** Reads a whole file with one open and, for files under READ_CHUNK, one read. */
+function readWhole(path: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    open(path, 'r', (openError, fd) => {
+      if (openError) {
+        return reject(openError);
+      }
+      const chunks: Buffer[] = [];
+      let total = 0;
+      const done = (error: NodeJS.ErrnoException | null) => {
+        close(fd, () => undefined); // nothing to wait for: the bytes are in hand
+        if (error) {
+          reject(error);
+        } else {
+          resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+        }
+      };
+      const next = () => {
+        const buffer = Buffer.allocUnsafe(READ_CHUNK);
+        read(fd, buffer, 0, READ_CHUNK, total, (readError, n) => {
+          if (readError) {
+            return done(readError);
+          }
+          if (n > 0) {
+            chunks.push(buffer.subarray(0, n));
+            total += n;
+          }
+          // A short read means end of file (for a regular file): no extra read to see 0 bytes.
+          if (n < READ_CHUNK) {
+            return done(null);
+          }
+          next();
+        });
+      };
+      next();
+    });
+  });
 }
 
 function isNotFound(error: unknown): boolean {
@@ -49,12 +99,13 @@ export interface FileSessionStoreOptions {
 
 export class FileSessionStore extends SessionStore {
   private readonly logger = new Logger('FileSessionStore');
-  private readonly keys: Buffer[];
+  private readonly keys: KeyObject[];
   private ready?: Promise<void>;
 
   constructor(private readonly options: FileSessionStoreOptions) {
     super();
-    this.keys = options.secrets.map((s) => createHash('sha256').update(`file-session-store\0${s}`).digest());
+    // Derived once; KeyObjects spare createHmac converting the key on every record.
+    this.keys = options.secrets.map((s) => createSecretKey(createHash('sha256').update(`file-session-store\0${s}`).digest()));
   }
 
   async get(id: string): Promise<SessionRecord | null> {
@@ -244,15 +295,32 @@ export class FileSessionStore extends SessionStore {
   }
 
   private async readFile(path: string, id: string): Promise<SessionRecord | null> {
-    const text = await readFile(path, 'utf8');
-    let stored: StoredFile;
+    const bytes = await readWhole(path);
+    if (bytes.length > 3 && bytes.toString('latin1', 0, 3) === V2) {
+      const eol = bytes.indexOf(10, 3);
+      const json = eol > 0 ? bytes.subarray(eol + 1) : null;
+      if (!json || !this.verify(id, bytes.toString('latin1', 3, eol), json)) {
+        this.logger.warn(`session file failed its integrity check (id ${id.slice(0, 6)}…)`);
+        return null;
+      }
+      const record = parseRecord(json.toString('utf8'));
+      if (!record) {
+        this.logger.warn(`unreadable session file dropped (id ${id.slice(0, 6)}…)`);
+      }
+      return record;
+    }
+    return this.readV1(bytes.toString('utf8'), id);
+  }
+
+  private readV1(text: string, id: string): SessionRecord | null {
+    let stored: StoredFileV1;
     try {
-      stored = JSON.parse(text) as StoredFile;
+      stored = JSON.parse(text) as StoredFileV1;
     } catch {
       this.logger.warn(`unreadable session file dropped (id ${id.slice(0, 6)}…)`);
       return null;
     }
-    if (stored?.v !== 1 || stored.id !== id || typeof stored.record !== 'string' || !this.verify(id, stored)) {
+    if (stored?.v !== 1 || stored.id !== id || typeof stored.record !== 'string' || !this.verify(id, String(stored.mac), stored.record)) {
       this.logger.warn(`session file failed its integrity check (id ${id.slice(0, 6)}…)`);
       return null;
     }
@@ -262,11 +330,11 @@ export class FileSessionStore extends SessionStore {
   /** Atomic replace; resolves false if the session directory no longer exists (destroyed). */
   private async writeRecord(id: string, record: SessionRecord): Promise<boolean> {
     const json = JSON.stringify(record);
-    const body: StoredFile = { v: 1, id, mac: this.mac(this.keys[0], id, json), record: json };
+    const body = `${V2}${this.mac(this.keys[0], id, json)}\n${json}`;
     const dir = this.sessionDir(id);
     const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
     try {
-      await writeFile(temp, JSON.stringify(body), { mode: FILE_MODE, flag: 'wx' });
+      await writeFile(temp, body, { mode: FILE_MODE, flag: 'wx' });
       await rename(temp, join(dir, RECORD));
       return true;
     } catch (error) {
@@ -278,15 +346,16 @@ export class FileSessionStore extends SessionStore {
     }
   }
 
-  private mac(key: Buffer, id: string, json: string): string {
+  private mac(key: KeyObject, id: string, json: string | Buffer): string {
     return createHmac('sha256', key).update(id).update('\0').update(json).digest('base64url');
   }
 
-  private verify(id: string, stored: StoredFile): boolean {
-    const given = Buffer.from(String(stored.mac));
+  /** Constant-time check of `given` against the HMAC under every key (newest first). */
+  private verify(id: string, given: string, json: string | Buffer): boolean {
+    const givenBytes = Buffer.from(given);
     return this.keys.some((key) => {
-      const expected = Buffer.from(this.mac(key, id, stored.record));
-      return expected.length === given.length && timingSafeEqual(expected, given);
+      const expected = Buffer.from(this.mac(key, id, json));
+      return expected.length === givenBytes.length && timingSafeEqual(expected, givenBytes);
     });
   }
 
