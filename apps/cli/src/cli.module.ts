@@ -1,12 +1,40 @@
-import { type DynamicModule, Module, type Type } from '@nestjs/common';
+import { type DynamicModule, Injectable, Module, type Type } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfigModule, type AppConfigOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { MailModule } from '@app/mail';
 import { QueueModule } from '@app/queue';
-import { RedisModule } from '@app/redis';
+import { InjectCommander } from 'nest-commander';
 import { JobsFailedCommand, JobsRetryCommand, QueuePingCommand } from './commands/jobs.commands.js';
 import { MailOutboxCommand, MailTestCommand } from './commands/mail.commands.js';
+
+/** commander's own outcomes that are not errors. */
+const OK_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
+
+interface CommanderCommand {
+  exitOverride(handler: (error: { code: string }) => void): unknown;
+  addCommand(command: CommanderCommand, options?: unknown): unknown;
+}
+
+/**
+ * Bad arguments exit 2, whichever command they reach; commander has already printed its one-line
+ * message ("error: unknown option '--x'"). nest-commander builds each command as a separate
+ * commander instance and `addCommand`s it (which copies no settings), and applies its own
+ * `errorHandler` option to the root only, so the exit code is set on every command as it is added.
+ */
+@Injectable()
+class UsageExitCode {
+  constructor(@InjectCommander() root: CommanderCommand) {
+    const handler = (error: { code: string }) => process.exit(OK_CODES.has(error.code) ? 0 : 2);
+    const apply = (command: CommanderCommand) => {
+      command.exitOverride(handler);
+      const add = command.addCommand.bind(command);
+      command.addCommand = (child, options) => add(apply(child), options);
+      return command;
+    };
+    apply(root);
+  }
+}
 
 /** The commands this app defines itself: queue and mail operations. */
 @Module({
@@ -22,15 +50,17 @@ class OpsCommandsModule {}
 export const COMMAND_MODULES: Array<Type | DynamicModule> = [OpsCommandsModule];
 
 /**
- * The CLI's composition: the shared services without HTTP, sessions or the pino request logger
- * (a command's stdout is its output), plus the command modules.
+ * The CLI's composition: the shared services without HTTP, sessions (so no request-path Redis
+ * connection) or the pino request logger (a command's stdout is its output), plus the command
+ * modules.
  */
 @Module({})
 export class CliModule {
   static forRoot(options: AppConfigOptions = {}): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppConfigModule.forRoot(options), EventEmitterModule.forRoot(), DatabaseModule, RedisModule, QueueModule, MailModule, ...COMMAND_MODULES],
+      imports: [AppConfigModule.forRoot(options), EventEmitterModule.forRoot(), DatabaseModule, QueueModule, MailModule, ...COMMAND_MODULES],
+      providers: [UsageExitCode],
     };
   }
 }

@@ -4,9 +4,6 @@ import { AppError } from '@app/errors';
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli.module.js';
 
-/** commander's own outcomes that are not errors. */
-const OK_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
-
 /**
  * `npm run cli -- <command>`. Exit codes: 0 done, 1 the command failed (message on stderr),
  * 2 bad arguments (unknown command or option, missing or invalid argument): never a stack trace
@@ -17,8 +14,6 @@ try {
     cliName: 'npm run cli --',
     logger: ['error', 'warn'],
     abortOnError: false,
-    // commander has already printed its message ("error: unknown option '--x'") to stderr.
-    errorHandler: (error) => process.exit(OK_CODES.has((error as { code?: string }).code ?? '') ? 0 : 2),
     serviceErrorHandler: (error) => {
       const usage = error instanceof AppError && error.status < 500;
       process.stderr.write(`${usage ? 'error' : 'failed'}: ${error.message}\n`);

@@ -61,10 +61,10 @@ describe('mail through the queue and the worker (Redis)', () => {
     expect(mail.parsed.html).toContain('Hello Ada &lt;Lovelace&gt; &amp; co,');
     expect(mail.parsed.html).toContain('href="http://localhost:3000/confirm?token=t0k3n"');
 
-    const [row] = await waitFor(async () => {
+    const [row] = (await waitFor(async () => {
       const rows = await outboxRows(db.url, 'id = $1 AND status = $2', [res.body.id, 'sent']);
       return rows.length === 1 ? rows : undefined;
-    });
+    }))!;
     expect(row).toMatchObject({
       recipient: 'ada@example.org',
       template: 'confirm-email',

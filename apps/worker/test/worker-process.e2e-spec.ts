@@ -74,10 +74,10 @@ describe('worker process faults', () => {
 
     const second = spawnWorker();
     await second.waitForOutput(/worker ready/);
-    const [row] = await waitFor(async () => {
+    const [row] = (await waitFor(async () => {
       const rows = await outboxRows(db.url, "id = $1 AND status = 'sent'", [id]);
       return rows.length ? rows : undefined;
-    }, 60000);
+    }, 60000))!;
     expect(row.attempts).toBe(2);
     const jobs = api.get(JobQueue);
     await waitFor(async () => (await jobs.queue('mail').getJob(`mail-${id}`))?.isCompleted() ?? true);
