@@ -1,8 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { DependencyUnavailableError, wantsJson } from '@app/errors';
-import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
+import { serialize as serializeCookie } from 'cookie';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { generateSessionId, signSessionId, verifySignedSessionId } from './session-id.js';
+import { cachedVerifier, generateSessionId, readCookie, signSessionId } from './session-id.js';
 import type { SessionLifetime } from './session-record.js';
 import type { SessionStore } from './session-store.port.js';
 import { recordOf, serialize, Session, STATE, type SessionOps, type SessionState } from './session.js';
@@ -44,16 +44,19 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
     sameSite: 'lax' as const,
     path: '/',
   };
+  const verify = cachedVerifier(secrets);
 
   return function sessionMiddleware(req: Request, res: Response, next: NextFunction): void {
     const header = req.headers.cookie;
-    // Cheap test first: most anonymous requests carry no cookie of ours at all.
-    const raw = header && header.includes(cookieName) ? parseCookies(header)[cookieName] : undefined;
-    const verified = raw ? verifySignedSessionId(raw, secrets) : null;
-    const client = {
-      ip: req.ip,
-      userAgent: (req.headers['user-agent'] ?? '').slice(0, USER_AGENT_MAX) || undefined,
-    };
+    const raw = header ? readCookie(header, cookieName) : undefined;
+    const verified = raw ? verify(raw) : null;
+    // Only a write records the client, so most requests never pay for req.ip (proxy-addr).
+    let client: { ip?: string; userAgent?: string } | undefined;
+    const clientInfo = () =>
+      (client ??= {
+        ip: req.ip,
+        userAgent: (req.headers['user-agent'] ?? '').slice(0, USER_AGENT_MAX) || undefined,
+      });
 
     const ops: SessionOps = {
       async save(session) {
@@ -101,10 +104,10 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
         if (json === '{}') {
           return; // nothing to remember: no session is created
         }
-        await store.create(state.id, recordOf(session, at, client));
+        await store.create(state.id, recordOf(session, at, clientInfo()));
         state.isNew = false;
       } else if (json !== state.snapshot) {
-        if (!(await store.set(state.id, recordOf(session, at, client)))) {
+        if (!(await store.set(state.id, recordOf(session, at, clientInfo())))) {
           // Destroyed meanwhile (logout in another tab, revoked): the destroy wins.
           state.destroyed = true;
           return;
