@@ -5,6 +5,16 @@ import { DatabaseModule } from '@app/database';
 import { MailModule } from '@app/mail';
 import { QueueModule } from '@app/queue';
 import { InjectCommander } from 'nest-commander';
+import { AccountsCoreModule } from '@app/auth';
+import { RedisModule } from '@app/redis';
+import { SessionModule } from '@app/session';
+import {
+  RolesAddCommand,
+  UsersAddCommand,
+  UsersDisableCommand,
+  UsersResetPasswordCommand,
+  UsersRevokeSessionsCommand,
+} from './commands/accounts.commands.js';
 import { JobsFailedCommand, JobsRetryCommand, QueuePingCommand } from './commands/jobs.commands.js';
 import { MailOutboxCommand, MailTestCommand } from './commands/mail.commands.js';
 
@@ -47,7 +57,17 @@ class OpsCommandsModule {}
  * (nest-commander finds them in the whole app). A lib adds its commands by exporting such a
  * module and listing it here, e.g. accounts: `AccountsCommandsModule` from '@app/auth'.
  */
-export const COMMAND_MODULES: Array<Type | DynamicModule> = [OpsCommandsModule];
+/**
+ * Account administration. Needs the session store too, to end sessions (Redis when configured,
+ * else the file store, exactly as the api uses them).
+ */
+@Module({
+  imports: [RedisModule, SessionModule, AccountsCoreModule],
+  providers: [UsersAddCommand, RolesAddCommand, UsersResetPasswordCommand, UsersRevokeSessionsCommand, UsersDisableCommand],
+})
+class AccountsCommandsModule {}
+
+export const COMMAND_MODULES: Array<Type | DynamicModule> = [OpsCommandsModule, AccountsCommandsModule];
 
 /**
  * The CLI's composition: the shared services without HTTP, sessions (so no request-path Redis
@@ -59,7 +79,14 @@ export class CliModule {
   static forRoot(options: AppConfigOptions = {}): DynamicModule {
     return {
       module: CliModule,
-      imports: [AppConfigModule.forRoot(options), EventEmitterModule.forRoot(), DatabaseModule, QueueModule, MailModule, ...COMMAND_MODULES],
+      imports: [
+        AppConfigModule.forRoot(options),
+        EventEmitterModule.forRoot(),
+        DatabaseModule,
+        QueueModule,
+        MailModule,
+        ...COMMAND_MODULES,
+      ],
       providers: [UsageExitCode],
     };
   }

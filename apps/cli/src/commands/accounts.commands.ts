@@ -1,0 +1,165 @@
+import { AccountsService, PasswordHasher, passwordProblem, UsersRepository } from '@app/auth';
+import { SessionService } from '@app/session';
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { print, usageError } from '../cli-output.js';
+import { readSecret } from '../read-secret.js';
+
+const ADDRESS = /^[^\s@,;<>"]+@[^\s@,;<>"]+\.[^\s@,;<>"]+$/;
+const ROLE = /^[a-z][a-z0-9_-]{0,31}$/;
+
+function address(value: string | undefined): string {
+  if (!value || !ADDRESS.test(value) || value.length > 254) {
+    throw usageError(`"${value ?? ''}" is not an email address`);
+  }
+  return value;
+}
+
+/** Prompts (or reads from a pipe) a new password and applies the password policy. */
+async function newPassword(email: string): Promise<string> {
+  const password = await readSecret(`New password for ${email}: `);
+  const problem = passwordProblem(password, { email });
+  if (problem) {
+    throw usageError(`password refused: ${problem}`);
+  }
+  return password;
+}
+
+@Command({
+  name: 'users:add',
+  arguments: '<email>',
+  description: 'Create a confirmed account; the password is prompted (not echoed) or read from stdin',
+})
+export class UsersAddCommand extends CommandRunner {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+  ) {
+    super();
+  }
+
+  async run([email]: string[], options: { role?: string[]; firstName?: string; lastName?: string }): Promise<void> {
+    address(email);
+    if (await this.users.findByEmail(email)) {
+      throw usageError(`${email} already has an account`);
+    }
+    const roles = options.role?.length ? options.role : ['user'];
+    const password = await newPassword(email);
+    const created = await this.users.create({
+      email,
+      firstName: options.firstName ?? '',
+      lastName: options.lastName ?? '',
+      passwordHash: await this.hasher.hash(password),
+      roles: [],
+      emailConfirmedAt: new Date(),
+    });
+    if (!created) {
+      throw usageError(`${email} already has an account`);
+    }
+    const unknown = await this.users.addRoles(created.id, roles);
+    if (unknown.length > 0) {
+      throw usageError(`created ${email}, but these roles do not exist: ${unknown.join(', ')} (see roles:add)`);
+    }
+    print(`created ${email} (${created.id}) with roles ${roles.join(', ')}`);
+  }
+
+  @Option({ flags: '-r, --role <role>', description: 'a role to grant (repeatable; default user)' })
+  parseRole(value: string, previous: string[] = []): string[] {
+    if (!ROLE.test(value)) {
+      throw usageError(`"${value}" is not a role name`);
+    }
+    return [...previous, value];
+  }
+
+  @Option({ flags: '--first-name <name>' })
+  parseFirstName(value: string): string {
+    return value.slice(0, 100);
+  }
+
+  @Option({ flags: '--last-name <name>' })
+  parseLastName(value: string): string {
+    return value.slice(0, 100);
+  }
+}
+
+@Command({ name: 'roles:add', arguments: '<name>', description: 'Create a role (checked by name with @Roles)' })
+export class RolesAddCommand extends CommandRunner {
+  constructor(private readonly users: UsersRepository) {
+    super();
+  }
+
+  async run([name]: string[], options: { description?: string }): Promise<void> {
+    if (!ROLE.test(name)) {
+      throw usageError(`"${name}" is not a role name (lowercase letters, digits, _ and -, up to 32)`);
+    }
+    print((await this.users.createRole(name, options.description ?? '')) ? `created role ${name}` : `role ${name} already exists`);
+  }
+
+  @Option({ flags: '-d, --description <text>' })
+  parseDescription(value: string): string {
+    return value.slice(0, 200);
+  }
+}
+
+@Command({
+  name: 'users:reset-password',
+  arguments: '<email>',
+  description: 'Set a new password (prompted, or read from stdin) and end all of the user’s sessions',
+})
+export class UsersResetPasswordCommand extends CommandRunner {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly accounts: AccountsService,
+  ) {
+    super();
+  }
+
+  async run([email]: string[]): Promise<void> {
+    const user = await this.users.findByEmail(address(email));
+    if (!user) {
+      throw usageError(`no account for ${email}`);
+    }
+    const password = await newPassword(user.email);
+    await this.users.setPassword(user.id, await this.hasher.hash(password));
+    await this.accounts.endOtherSessions(user.id, undefined);
+    print(`password changed for ${user.email}; all sessions ended`);
+  }
+}
+
+@Command({ name: 'users:revoke-sessions', arguments: '<email>', description: 'Sign a user out everywhere' })
+export class UsersRevokeSessionsCommand extends CommandRunner {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly sessions: SessionService,
+  ) {
+    super();
+  }
+
+  async run([email]: string[]): Promise<void> {
+    const user = await this.users.findByEmail(address(email));
+    if (!user) {
+      throw usageError(`no account for ${email}`);
+    }
+    const ended = await this.sessions.revokeAllForUser(user.id);
+    print(`ended ${ended} session${ended === 1 ? '' : 's'} of ${user.email}`);
+  }
+}
+
+@Command({ name: 'users:disable', arguments: '<email>', description: 'Disable an account and end all of its sessions' })
+export class UsersDisableCommand extends CommandRunner {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly accounts: AccountsService,
+  ) {
+    super();
+  }
+
+  async run([email]: string[]): Promise<void> {
+    const user = await this.users.findByEmail(address(email));
+    if (!user) {
+      throw usageError(`no account for ${email}`);
+    }
+    await this.accounts.setActive(user.id, false);
+    print(`disabled ${user.email}; all sessions ended`);
+  }
+}
