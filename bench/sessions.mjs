@@ -10,16 +10,33 @@
 //   hurts both sides of every comparison alike;
 // - every ratio is computed within a round, then the median of the rounds is reported with its
 //   spread; requests/s and p99 are medians over the rounds.
+// - CPU time per request of the server process and of Redis (from /proc) is reported too: a
+//   cost that, unlike requests/s, hardly moves when other work shares the machine.
 // Results are also written to bench/results/ (ignored by git) as JSON.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatorCore, loadGenerator, loadTest, median, pinnedNode, pinning, root, serverCores } from './support.mjs';
+import { Redis } from 'ioredis';
+import { cpuTimeMs, generatorCore, loadGenerator, loadTest, median, pinnedNode, pinning, root, serverCores } from './support.mjs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP_SECONDS = Math.min(2, SECONDS);
 const CONNECTIONS = 50;
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+
+/** Redis's own pid (it runs on this machine in every setup the bench supports), or null. */
+async function redisPid() {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    return Number(/process_id:(\d+)/.exec(await client.info('server'))?.[1]) || null;
+  } catch {
+    return null;
+  } finally {
+    client.disconnect();
+  }
+}
 
 async function startServer(mode, port) {
   const [cmd, args] = pinnedNode([join(root, 'bench/session/server.mjs'), mode, String(port)]);
@@ -62,9 +79,14 @@ export async function sessionsBench() {
   for (const [mode, port] of [['ours-redis', 4101], ['twin', 4102], ['ours-file', 4103]]) {
     servers.set(mode, await startServer(mode, port));
   }
-  const run = ([, mode, method, path], seconds) => {
+  const redis = await redisPid();
+  const run = async ([, mode, method, path], seconds) => {
     const server = servers.get(mode);
-    return loadTest({ url: `http://127.0.0.1:${server.port}${path}`, method, headers: { cookie: server.cookie }, connections: CONNECTIONS, seconds });
+    const before = [cpuTimeMs(server.child.pid), redis && cpuTimeMs(redis)];
+    const result = await loadTest({ url: `http://127.0.0.1:${server.port}${path}`, method, headers: { cookie: server.cookie }, connections: CONNECTIONS, seconds });
+    const after = [cpuTimeMs(server.child.pid), redis && cpuTimeMs(redis)];
+    const perRequest = (i) => (before[i] === null || after[i] === null ? null : ((after[i] - before[i]) * 1000) / result.requests);
+    return { ...result, cpuUs: perRequest(0), redisCpuUs: perRequest(1) };
   };
   const samples = new Map(CASES.map((c) => [c[0], []]));
   try {
@@ -85,7 +107,9 @@ export async function sessionsBench() {
 
   const fig = {};
   for (const [key, runs] of samples) {
-    fig[key] = { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)), runs };
+    const cpu = runs.every((r) => r.cpuUs !== null) ? median(runs.map((r) => r.cpuUs)) : null;
+    const redisCpu = runs.every((r) => r.redisCpuUs !== null) ? median(runs.map((r) => r.redisCpuUs)) : null;
+    fig[key] = { rps: median(runs.map((r) => r.rps)), p99: median(runs.map((r) => r.p99)), cpuUs: cpu, redisCpuUs: redisCpu, runs };
   }
   const ratios = RATIOS.map(([label, a, b, target]) => {
     const perRound = samples.get(a).map((r, i) => r.rps / samples.get(b)[i].rps);
@@ -104,14 +128,18 @@ export async function sessionsBench() {
     plain: 'route without the session middleware',
     mounted: 'same route behind the middleware (Redis)',
   };
+  const us = (v) => (v === null ? '   n/a' : v.toFixed(0).padStart(6));
   for (const [key] of CASES) {
-    console.log(`  ${label[key].padEnd(44)} ${fig[key].rps.toFixed(0).padStart(7)} req/s   p99 ${fig[key].p99.toFixed(1).padStart(6)} ms`);
+    const f = fig[key];
+    console.log(`  ${label[key].padEnd(44)} ${f.rps.toFixed(0).padStart(7)} req/s   p99 ${f.p99.toFixed(1).padStart(6)} ms   CPU/req: server ${us(f.cpuUs)} us, Redis ${us(f.redisCpuUs)} us`);
   }
   console.log('  ratios (median of per-round ratios [min-max]):');
   for (const r of ratios) {
     const met = r.median >= r.target ? 'met' : 'NOT met';
     console.log(`    ${r.label.padEnd(42)} ${r.median.toFixed(2)}x [${r.min.toFixed(2)}-${r.max.toFixed(2)}]  target >= ${r.target}  ${met}`);
   }
+  const cost = (k) => (fig[k].cpuUs ?? NaN) + (fig[k].redisCpuUs ?? 0);
+  console.log(`  CPU per request (server + Redis), twin / ours: read ${(cost('read twin') / cost('read ours')).toFixed(2)}x, write ${(cost('write twin') / cost('write ours')).toFixed(2)}x`);
   const p99 = (a, b) => `${fig[a].p99.toFixed(1)} vs ${fig[b].p99.toFixed(1)} ms`;
   console.log(`  p99 ours vs twin: read ${p99('read ours', 'read twin')}, write ${p99('write ours', 'write twin')}`);
 

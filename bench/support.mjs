@@ -1,7 +1,7 @@
 // Shared helpers for the benchmark scripts (plain JavaScript: they run against dist/).
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,7 +104,7 @@ function wrk({ url, method, headers, connections, seconds }) {
       if (errors > 0 || r.requests === 0) {
         return reject(new Error(`${method} ${url}: ${r.status} non-2xx/3xx, ${errors - r.status} socket errors`));
       }
-      resolve({ rps: r.requests / (r.durationUs / 1e6), p50: r.p50Us / 1000, p99: r.p99Us / 1000 });
+      resolve({ requests: r.requests, rps: r.requests / (r.durationUs / 1e6), p50: r.p50Us / 1000, p99: r.p99Us / 1000 });
     });
   });
 }
@@ -120,7 +120,29 @@ async function cannon({ url, method, headers, connections, seconds }) {
       if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
         return reject(new Error(`${method} ${url}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts`));
       }
-      resolve({ rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
+      resolve({ requests: result.requests.total, rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 });
     });
   });
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc; null where there is no
+ * /proc. Divided by the requests served, it gives a cost per request that, unlike requests/s,
+ * hardly depends on what else the machine is running.
+ */
+export function cpuTimeMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+  } catch {
+    return null;
+  }
 }
