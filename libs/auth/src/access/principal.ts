@@ -20,10 +20,8 @@ export function hasAnyRole(principal: Pick<Principal, 'roles'>, required: readon
 }
 
 declare global {
-  // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     // passport types `req.user` as Express.User; ours is always a Principal.
-    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends Principal {}
   }
 }

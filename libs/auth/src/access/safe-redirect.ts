@@ -10,7 +10,6 @@ export function safeNextPath(next: unknown, fallback = MEMBER_HOME): string {
   if (typeof next !== 'string' || next.length === 0 || next.length > 2048) {
     return fallback;
   }
-  // eslint-disable-next-line no-control-regex
   if (!next.startsWith('/') || next.startsWith('//') || next.includes('\\') || /[\u0000-\u001f\u007f]/.test(next)) {
     return fallback;
   }
