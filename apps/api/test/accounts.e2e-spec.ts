@@ -274,6 +274,69 @@ describe.each(['redis', 'file'] as const)('accounts (%s sessions)', (store) => {
     expect((await signIn(browser(), email, PASSWORD)).status).toBe(401);
   });
 
+  it('changes the email only after the password and a confirmation from the new address', async () => {
+    const { email, b } = await member('move');
+    const target = address('moved');
+    await b.get('/account/profile');
+    const wrong = await b.post('/account/email', { email: target, password: 'not my password' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toContain('data-testid="error-password"');
+    await b.get('/account/profile');
+    expect((await b.post('/account/email', { email: target, password: PASSWORD })).status).toBe(303);
+    expect((await b.get('/account')).text).toContain(email); // unchanged until confirmed
+
+    const link = linkPath(await stack.mailTo(target), '/confirm-email');
+    const c = browser();
+    await c.get(link);
+    expect((await c.post('/confirm-email', { token: new URLSearchParams(link.split('?')[1]).get('token')! })).status).toBe(200);
+    expect((await signIn(browser(), email, PASSWORD)).status).toBe(401);
+    expect((await signIn(browser(), target, PASSWORD)).status).toBe(303);
+
+    // Moving to an address someone else owns looks the same, and tells that owner instead.
+    const { email: owner } = await member('owner');
+    await b.get('/account/profile');
+    const taken = await b.post('/account/email', { email: owner, password: PASSWORD });
+    expect(taken.status).toBe(303);
+    expect((await stack.mailTo(owner, 2)).parsed.subject).toMatch(/already/i);
+  });
+
+  it('builds mailed links from APP_BASE_URL, whatever Host header the request carries', async () => {
+    const { email } = await member('host');
+    const b = browser();
+    await b.get('/forgot-password');
+    const res = await stack.http
+      .post('/forgot-password')
+      .set('Host', 'evil.example')
+      .set('X-Forwarded-Host', 'evil.example')
+      .set('Cookie', b.cookie!)
+      .type('form')
+      .send(new URLSearchParams({ email, _csrf: b.csrf! }).toString());
+    expect(res.status).toBe(200);
+    const mail = await stack.mailTo(email, 2);
+    expect(mail.parsed.text).toContain('http://localhost:3000/reset-password?token=');
+    expect(mail.parsed.text + String(mail.parsed.html)).not.toContain('evil.example');
+  });
+
+  it('shows in the navigation only what the roles allow; the seeded admin passes every role check', async () => {
+    const { b } = await member('nav');
+    const plain = await b.get('/account');
+    expect(plain.text).not.toContain('href="/account/api-keys"');
+    const admin = browser();
+    expect((await signIn(admin, 'root@starter.test', 'root-password-for-tests')).status).toBe(303);
+    const home = await admin.get('/account');
+    expect(home.text).toContain('href="/account/api-keys"');
+    expect(home.text).toContain('data-testid="role">admin<');
+    expect((await admin.get('/account/api-keys')).status).toBe(200);
+  });
+
+  it('publishes the OpenAPI document and its UI at /api/docs', async () => {
+    const doc = await stack.http.get('/api/docs/openapi.json').expect(200);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/api/credentials', '/api/me', '/api/keys']));
+    expect(doc.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    const ui = await stack.http.get('/api/docs').redirects(1).expect(200);
+    expect(ui.text).toContain('swagger-ui');
+  });
+
   it('API keys: dev only, shown once, used with either header style, deleted → refused at once', async () => {
     const { email, b } = await member('keys');
     expect((await b.get('/account/api-keys')).status).toBe(403);

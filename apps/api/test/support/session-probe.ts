@@ -134,7 +134,10 @@ export function fileBackend(dir: string): StoreBackend {
 }
 
 /** `sid=<id>.<sig>` from a response's Set-Cookie, or undefined. */
-export function sessionCookie(res: { headers: Record<string, unknown> }, name = 'sid'): { pair: string; id: string; header: string } | undefined {
+export function sessionCookie(
+  res: { headers: Record<string, unknown> },
+  name = 'sid',
+): { pair: string; id: string; header: string } | undefined {
   const headers = ([] as string[]).concat((res.headers['set-cookie'] as string[] | undefined) ?? []);
   const header = headers.find((h) => h.startsWith(`${name}=`));
   if (!header) {

@@ -1,4 +1,6 @@
 import { PasswordHasher, UsersRepository } from '@app/auth';
+import argon2 from 'argon2';
+import pg from 'pg';
 import { createTestDatabase, testEnv, testRedisUrl, type TestDatabase } from '@app/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
@@ -9,10 +11,10 @@ const WINDOW_SECONDS = 2;
 
 /**
  * Failed-login throttling through the real login form, per account and per client IP, with the
- * counters in Redis. Its own file (and so its own app): passport keeps strategies in a
- * process-wide registry, so one app per test file.
+ * counters in Redis, and rehashing when the Argon2 cost is raised. Its own file (and so its own
+ * app): passport keeps strategies in a process-wide registry, so one app per test file.
  */
-describe('login throttling', () => {
+describe('login hardening', () => {
   let db: TestDatabase;
   let app: NestExpressApplication;
   let http: ReturnType<typeof request>;
@@ -27,20 +29,19 @@ describe('login throttling', () => {
         AUTH_MAX_FAILURES_PER_IP: '6',
         AUTH_FAILURE_WINDOW_SECONDS: String(WINDOW_SECONDS),
         TRUST_PROXY_HOPS: '0',
+        AUTH_ARGON2_MEMORY_KIB: '24576', // raised above the 19456 KiB the old hash below was made with
       }),
     });
     http = request(app.getHttpServer());
     const hash = await app.get(PasswordHasher).hash('the right password');
-    await app
-      .get(UsersRepository)
-      .create({
-        email: 'victim@example.org',
-        firstName: 'V',
-        lastName: '',
-        passwordHash: hash,
-        roles: ['user'],
-        emailConfirmedAt: new Date(),
-      });
+    await app.get(UsersRepository).create({
+      email: 'victim@example.org',
+      firstName: 'V',
+      lastName: '',
+      passwordHash: hash,
+      roles: ['user'],
+      emailConfirmedAt: new Date(),
+    });
   });
 
   afterAll(async () => {
@@ -84,5 +85,27 @@ describe('login throttling', () => {
     expect((await attempt('victim@example.org', 'the right password')).status).toBe(429);
     await windowEnds();
     expect((await attempt('victim@example.org', 'the right password')).status).toBe(303);
+  });
+
+  it('rehashes a password made with a lower Argon2 cost at the next good login, and the new hash works', async () => {
+    const old = await argon2.hash('an old style passphrase', { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    await app
+      .get(UsersRepository)
+      .create({ email: 'old@example.org', firstName: '', lastName: '', passwordHash: old, roles: ['user'], emailConfirmedAt: new Date() });
+    const stored = async () => {
+      const client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      try {
+        return (await client.query<{ password_hash: string }>(`SELECT password_hash FROM users WHERE email = 'old@example.org'`)).rows[0]
+          .password_hash;
+      } finally {
+        await client.end();
+      }
+    };
+    expect(await stored()).toContain('m=19456');
+    await windowEnds();
+    expect((await attempt('old@example.org', 'an old style passphrase')).status).toBe(303);
+    expect(await stored()).toMatch(/^\$argon2id\$v=19\$m=24576,p=1,t=2\$/);
+    expect((await attempt('old@example.org', 'an old style passphrase')).status).toBe(303);
   });
 });
