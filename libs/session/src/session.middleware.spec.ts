@@ -101,3 +101,33 @@ describe('session middleware', () => {
       .expect(503);
   });
 });
+
+describe('session middleware mounted twice on a route', () => {
+  it('keeps the first mount’s session and saves it once', async () => {
+    const store = new CountingStore({ idleTtlMs: 60_000, absoluteTtlMs: 120_000 });
+    const mw = createSessionMiddleware({
+      store,
+      secrets: ['unit-secret-unit-secret'],
+      cookieName: 'sid',
+      secure: false,
+      lifetime: { idleTtlMs: 60_000, absoluteTtlMs: 120_000 },
+    });
+    const app = express();
+    app.use(mw, mw);
+    app.post('/set', (req, res) => {
+      req.session!.value = 'v';
+      res.json({ ok: true });
+    });
+    app.post('/change', (req, res) => {
+      req.session!.value = 'w';
+      res.json({ ok: true });
+    });
+    app.get('/get', (req, res) => res.json({ value: req.session!.value ?? null }));
+    const first = await request(app).post('/set').expect(200);
+    expect(first.headers['set-cookie']).toHaveLength(1);
+    const cookie = cookieOf(first);
+    await request(app).post('/change').set('Cookie', cookie).expect(200);
+    expect(store.writes).toBe(1);
+    await request(app).get('/get').set('Cookie', cookie).expect(200, { value: 'w' });
+  });
+});

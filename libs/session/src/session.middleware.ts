@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { DependencyUnavailableError, wantsJson } from '@app/errors';
 import { serialize as serializeCookie } from 'cookie';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { cachedVerifier, generateSessionId, readCookie, signSessionId } from './session-id.js';
+import { cachedVerifier, generateSessionId, readCookie, signSessionId, type VerifiedSessionId } from './session-id.js';
 import type { SessionLifetime } from './session-record.js';
 import type { SessionStore } from './session-store.port.js';
 import { recordOf, serialize, Session, STATE, type SessionOps, type SessionState } from './session.js';
@@ -35,201 +35,264 @@ const logger = new Logger('Session');
  * is all passport needs.
  */
 export function createSessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
-  const { store, secrets, cookieName, lifetime } = options;
-  const touchIntervalMs = options.touchIntervalMs ?? Math.min(60_000, Math.floor(lifetime.idleTtlMs / 10));
-  const now = options.now ?? Date.now;
-  const cookieBase = {
-    httpOnly: true,
-    secure: options.secure,
-    sameSite: 'lax' as const,
-    path: '/',
+  const { lifetime } = options;
+  const shared: Shared = {
+    store: options.store,
+    secrets: options.secrets,
+    cookieName: options.cookieName,
+    lifetime,
+    touchIntervalMs: options.touchIntervalMs ?? Math.min(60_000, Math.floor(lifetime.idleTtlMs / 10)),
+    now: options.now ?? Date.now,
+    cookieBase: { httpOnly: true, secure: options.secure, sameSite: 'lax', path: '/' },
+    verify: cachedVerifier(options.secrets),
   };
-  const verify = cachedVerifier(secrets);
 
   return function sessionMiddleware(req: Request, res: Response, next: NextFunction): void {
-    const header = req.headers.cookie;
-    const raw = header ? readCookie(header, cookieName) : undefined;
-    const verified = raw ? verify(raw) : null;
-    // Only a write records the client, so most requests never pay for req.ip (proxy-addr).
-    let client: { ip?: string; userAgent?: string } | undefined;
-    const clientInfo = () =>
-      (client ??= {
-        ip: req.ip,
-        userAgent: (req.headers['user-agent'] ?? '').slice(0, USER_AGENT_MAX) || undefined,
-      });
-
-    const ops: SessionOps = {
-      async save(session) {
-        await commit(session, now());
-      },
-      async destroy(session) {
-        const state = session[STATE];
-        if (!state.isNew) {
-          await store.destroy(state.id);
-        }
-        state.destroyed = true;
-      },
-      async regenerate(session) {
-        await ops.destroy(session);
-        const fresh = new Session(newState());
-        req.session = fresh;
-        return fresh;
-      },
-      async reload(session) {
-        const state = session[STATE];
-        const record = state.isNew ? null : await store.get(state.id);
-        for (const key of Object.keys(session)) {
-          delete session[key];
-        }
-        if (record) {
-          Object.assign(session, record.data);
-          state.snapshot = serialize(session);
-        }
-      },
-    };
-
-    function newState(): SessionState {
-      const at = now();
-      return { id: generateSessionId(), isNew: true, createdAt: at, lastSeenAt: at, snapshot: '{}', destroyed: false, resign: false, ops };
-    }
-
-    /** Persists what changed: create, update (only if it still exists), or a periodic touch. */
-    async function commit(session: Session, at: number): Promise<void> {
-      const state = session[STATE];
-      if (state.destroyed) {
-        return;
-      }
-      const json = serialize(session);
-      if (state.isNew) {
-        if (json === '{}') {
-          return; // nothing to remember: no session is created
-        }
-        await store.create(state.id, recordOf(session, at, clientInfo()));
-        state.isNew = false;
-      } else if (json !== state.snapshot) {
-        if (!(await store.set(state.id, recordOf(session, at, clientInfo())))) {
-          // Destroyed meanwhile (logout in another tab, revoked): the destroy wins.
-          state.destroyed = true;
-          return;
-        }
-      } else if (at - state.lastSeenAt >= touchIntervalMs) {
-        if (!(await store.touch(state.id, at))) {
-          state.destroyed = true;
-          return;
-        }
-      } else {
-        return;
-      }
-      state.snapshot = json;
-      state.lastSeenAt = at;
-    }
-
-    /** Runs right before the headers go out, whatever path the response took. */
-    function writeCookie(): void {
-      const session = req.session as Session | undefined;
-      if (!session) {
-        return;
-      }
-      const state = session[STATE];
-      const persisted = !state.destroyed && (!state.isNew || serialize(session) !== '{}');
-      if (persisted && (state.id !== verified?.id || state.resign)) {
-        const remainingMs = state.createdAt + lifetime.absoluteTtlMs - now();
-        res.append(
-          'Set-Cookie',
-          serializeCookie(cookieName, signSessionId(state.id, secrets[0]), { ...cookieBase, maxAge: Math.max(0, Math.floor(remainingMs / 1000)) }),
-        );
-      } else if (!persisted && raw !== undefined) {
-        // The browser holds a cookie for a session that is gone (or never was): drop it.
-        res.append('Set-Cookie', serializeCookie(cookieName, '', { ...cookieBase, maxAge: 0 }));
-      }
-    }
-
-    function hookResponse(): void {
-      const writeHead = res.writeHead;
-      let cookieWritten = false;
-      let skipCookie = false;
-      res.writeHead = function (this: Response, ...args: unknown[]) {
-        if (!cookieWritten && !skipCookie) {
-          cookieWritten = true;
-          writeCookie();
-        }
-        return (writeHead as (...a: unknown[]) => Response).apply(this, args);
-      } as typeof res.writeHead;
-
-      const end = res.end;
-      let ending = false;
-      res.end = function (this: Response, ...args: unknown[]) {
-        if (ending) {
-          return (end as (...a: unknown[]) => Response).apply(this, args);
-        }
-        ending = true;
-        const session = req.session as Session | undefined;
-        const finish = () => (end as (...a: unknown[]) => Response).apply(res, args);
-        if (!session) {
-          return finish();
-        }
-        commit(session, now()).then(finish, (error: unknown) => {
-          // Leave the browser's cookie as it was: we do not know what the store holds.
-          skipCookie = true;
-          logger.warn(`could not save session: ${error instanceof Error ? error.message : String(error)}`);
-          if (res.headersSent) {
-            finish();
-            return;
-          }
-          // The page was rendered on the assumption the session would be kept; it was not.
-          res.statusCode = 503;
-          res.setHeader('Retry-After', '5');
-          res.setHeader('Cache-Control', 'no-store');
-          res.removeHeader('Content-Length');
-          if (wantsJson(req)) {
-            res.setHeader('Content-Type', 'application/json; charset=utf-8');
-            (end as (...a: unknown[]) => Response).call(res, JSON.stringify({ statusCode: 503, code: 'service_unavailable', message: 'The session store is unavailable. Please try again shortly.' }));
-          } else {
-            res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-            (end as (...a: unknown[]) => Response).call(res, '503 Service unavailable: the session store is unavailable. Please try again shortly.\n');
-          }
-        });
-        return res;
-      } as typeof res.end;
-    }
-
-    const start = (session: Session) => {
-      req.session = session;
-      hookResponse();
+    if ((res as HookedResponse)[CONTEXT]) {
+      // Mounted twice on one route: the first mount's session stands (and its hooks, once).
       next();
-    };
-
-    if (!verified) {
-      start(new Session(newState()));
       return;
     }
-    store.get(verified.id).then(
+    const header = req.headers.cookie;
+    const raw = header ? readCookie(header, shared.cookieName) : undefined;
+    const verified = raw ? shared.verify(raw) : null;
+    const ctx = new RequestSession(shared, req, res, raw, verified);
+
+    if (!verified) {
+      ctx.start(new Session(ctx.newState()), next);
+      return;
+    }
+    shared.store.get(verified.id).then(
       (record) => {
         if (!record) {
-          start(new Session(newState()));
+          ctx.start(new Session(ctx.newState()), next);
           return;
         }
         const data = record.data;
-        const session = new Session(
-          {
-            id: verified.id,
-            isNew: false,
-            createdAt: record.createdAt,
-            lastSeenAt: record.lastSeenAt,
-            snapshot: JSON.stringify(data),
-            destroyed: false,
-            resign: !verified.signedWithNewest,
-            ops,
-          },
-          data,
-        );
-        start(session);
+        const state: SessionState = {
+          id: verified.id,
+          isNew: false,
+          createdAt: record.createdAt,
+          lastSeenAt: record.lastSeenAt,
+          snapshot: JSON.stringify(data),
+          destroyed: false,
+          resign: !verified.signedWithNewest,
+          ops: ctx,
+        };
+        ctx.start(new Session(state, data), next);
       },
       // Never "anonymous because the store is down": that would log people out, or worse,
       // skip checks that depend on the session. The request fails with a 503 instead.
       (error: unknown) => next(new DependencyUnavailableError('session store', error)),
     );
   };
+}
+
+/** What every request of one middleware shares. */
+interface Shared {
+  store: SessionStore;
+  secrets: readonly string[];
+  cookieName: string;
+  lifetime: SessionLifetime;
+  touchIntervalMs: number;
+  now: () => number;
+  cookieBase: { httpOnly: true; secure: boolean; sameSite: 'lax'; path: '/' };
+  verify: (value: string) => VerifiedSessionId | null;
+}
+
+type ResponseMethod = (...args: unknown[]) => Response;
+const CONTEXT = Symbol('session.request');
+type HookedResponse = Response & { [CONTEXT]?: RequestSession };
+
+/**
+ * One request's session bookkeeping. A class rather than a dozen closures per request: its
+ * methods live once on the prototype, and the response hooks below are shared functions that
+ * find their request through the response. It is also the session's `ops` (SessionOps).
+ */
+class RequestSession implements SessionOps {
+  private client?: { ip?: string; userAgent?: string };
+  private writeHead!: ResponseMethod;
+  private end!: ResponseMethod;
+  private cookieWritten = false;
+  private skipCookie = false;
+  private ending = false;
+
+  constructor(
+    private readonly shared: Shared,
+    private readonly req: Request,
+    private readonly res: Response,
+    /** The cookie value the browser sent, verified or not. */
+    private readonly raw: string | undefined,
+    private readonly verified: VerifiedSessionId | null,
+  ) {}
+
+  start(session: Session, next: NextFunction): void {
+    this.req.session = session;
+    const res = this.res as HookedResponse;
+    res[CONTEXT] = this;
+    this.writeHead = res.writeHead as unknown as ResponseMethod;
+    this.end = res.end as unknown as ResponseMethod;
+    res.writeHead = hookedWriteHead as unknown as typeof res.writeHead;
+    res.end = hookedEnd as unknown as typeof res.end;
+    next();
+  }
+
+  newState(): SessionState {
+    const at = this.shared.now();
+    return { id: generateSessionId(), isNew: true, createdAt: at, lastSeenAt: at, snapshot: '{}', destroyed: false, resign: false, ops: this };
+  }
+
+  // SessionOps: what req.session.save() & co. do.
+  async save(session: Session): Promise<void> {
+    await this.commit(session, this.shared.now());
+  }
+
+  async destroy(session: Session): Promise<void> {
+    const state = session[STATE];
+    if (!state.isNew) {
+      await this.shared.store.destroy(state.id);
+    }
+    state.destroyed = true;
+  }
+
+  async regenerate(session: Session): Promise<Session> {
+    await this.destroy(session);
+    const fresh = new Session(this.newState());
+    this.req.session = fresh;
+    return fresh;
+  }
+
+  async reload(session: Session): Promise<void> {
+    const state = session[STATE];
+    const record = state.isNew ? null : await this.shared.store.get(state.id);
+    for (const key of Object.keys(session)) {
+      delete session[key];
+    }
+    if (record) {
+      Object.assign(session, record.data);
+      state.snapshot = serialize(session);
+    }
+  }
+
+  /** Only a write records the client, so most requests never pay for req.ip (proxy-addr). */
+  private clientInfo(): { ip?: string; userAgent?: string } {
+    return (this.client ??= {
+      ip: this.req.ip,
+      userAgent: (this.req.headers['user-agent'] ?? '').slice(0, USER_AGENT_MAX) || undefined,
+    });
+  }
+
+  /** Persists what changed: create, update (only if it still exists), or a periodic touch. */
+  async commit(session: Session, at: number): Promise<void> {
+    const state = session[STATE];
+    if (state.destroyed) {
+      return;
+    }
+    const { store } = this.shared;
+    const json = serialize(session);
+    if (state.isNew) {
+      if (json === '{}') {
+        return; // nothing to remember: no session is created
+      }
+      await store.create(state.id, recordOf(session, at, this.clientInfo()));
+      state.isNew = false;
+    } else if (json !== state.snapshot) {
+      if (!(await store.set(state.id, recordOf(session, at, this.clientInfo())))) {
+        // Destroyed meanwhile (logout in another tab, revoked): the destroy wins.
+        state.destroyed = true;
+        return;
+      }
+    } else if (at - state.lastSeenAt >= this.shared.touchIntervalMs) {
+      if (!(await store.touch(state.id, at))) {
+        state.destroyed = true;
+        return;
+      }
+    } else {
+      return;
+    }
+    state.snapshot = json;
+    state.lastSeenAt = at;
+  }
+
+  /** Runs right before the headers go out, whatever path the response took. */
+  writeCookieOnce(): void {
+    if (this.cookieWritten || this.skipCookie) {
+      return;
+    }
+    this.cookieWritten = true;
+    const session = this.req.session as Session | undefined;
+    if (!session) {
+      return;
+    }
+    const { cookieName, cookieBase, secrets, lifetime, now } = this.shared;
+    const state = session[STATE];
+    const persisted = !state.destroyed && (!state.isNew || serialize(session) !== '{}');
+    if (persisted && (state.id !== this.verified?.id || state.resign)) {
+      const remainingMs = state.createdAt + lifetime.absoluteTtlMs - now();
+      this.res.append(
+        'Set-Cookie',
+        serializeCookie(cookieName, signSessionId(state.id, secrets[0]), { ...cookieBase, maxAge: Math.max(0, Math.floor(remainingMs / 1000)) }),
+      );
+    } else if (!persisted && this.raw !== undefined) {
+      // The browser holds a cookie for a session that is gone (or never was): drop it.
+      this.res.append('Set-Cookie', serializeCookie(cookieName, '', { ...cookieBase, maxAge: 0 }));
+    }
+  }
+
+  callWriteHead(args: unknown[]): Response {
+    return this.writeHead.apply(this.res, args);
+  }
+
+  /** res.end: save first, then send; a failed save turns the response into a 503. */
+  endAfterCommit(args: unknown[]): Response {
+    const { res, end } = this;
+    if (this.ending) {
+      return end.apply(res, args);
+    }
+    this.ending = true;
+    const session = this.req.session as Session | undefined;
+    if (!session) {
+      return end.apply(res, args);
+    }
+    this.commit(session, this.shared.now()).then(
+      () => end.apply(res, args),
+      (error: unknown) => this.failSave(error, args),
+    );
+    return res;
+  }
+
+  private failSave(error: unknown, args: unknown[]): void {
+    const { req, res, end } = this;
+    // Leave the browser's cookie as it was: we do not know what the store holds.
+    this.skipCookie = true;
+    logger.warn(`could not save session: ${error instanceof Error ? error.message : String(error)}`);
+    if (res.headersSent) {
+      end.apply(res, args);
+      return;
+    }
+    // The page was rendered on the assumption the session would be kept; it was not.
+    res.statusCode = 503;
+    res.setHeader('Retry-After', '5');
+    res.setHeader('Cache-Control', 'no-store');
+    res.removeHeader('Content-Length');
+    if (wantsJson(req)) {
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      end.call(res, JSON.stringify({ statusCode: 503, code: 'service_unavailable', message: 'The session store is unavailable. Please try again shortly.' }));
+    } else {
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      end.call(res, '503 Service unavailable: the session store is unavailable. Please try again shortly.\n');
+    }
+  }
+}
+
+function hookedWriteHead(this: HookedResponse, ...args: unknown[]): Response {
+  const ctx = this[CONTEXT]!;
+  ctx.writeCookieOnce();
+  return ctx.callWriteHead(args);
+}
+
+function hookedEnd(this: HookedResponse, ...args: unknown[]): Response {
+  return this[CONTEXT]!.endAfterCommit(args);
 }
 
 declare module 'express-serve-static-core' {
