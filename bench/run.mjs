@@ -2,7 +2,9 @@
 import { cpus } from 'node:os';
 import { coldStart } from './cold-start.mjs';
 import { sessionsBench } from './sessions.mjs';
+import { queueBench } from './queue.mjs';
 
 console.log(`node ${process.version}, ${cpus().length} cores\n`);
 await coldStart();
 await sessionsBench();
+await queueBench();

@@ -41,6 +41,7 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
 export class JobQueue {
   private readonly logger = new Logger('JobQueue');
   private readonly queues: Record<QueueName, Queue>;
+  private readonly ready = new WeakSet<Queue>();
 
   constructor(
     private readonly config: AppConfig,
@@ -70,8 +71,11 @@ export class JobQueue {
     try {
       // Before the first connection BullMQ waits for the store instead of failing; bound that
       // wait, and do not call `add` until ready so a late connection cannot queue a job whose
-      // caller was already told it failed.
-      await within(queue.waitUntilReady(), ms);
+      // caller was already told it failed. Once connected, a lost connection fails `add` at once.
+      if (!this.ready.has(queue)) {
+        await within(queue.waitUntilReady(), ms);
+        this.ready.add(queue);
+      }
       const job = await within(queue.add(name, data, { ...options, jobId }), ms);
       return job.id ?? '';
     } catch (error) {
