@@ -43,10 +43,11 @@ async function startApi(databaseUrl, port) {
     LOG_LEVEL: 'warn',
     // Logins are the point here: a benchmark client is one IP that must not be throttled.
     AUTH_MAX_FAILURES_PER_IP: '100000',
+    AUTH_MAX_FAILURES_PER_ACCOUNT: '100000',
   };
   const [cmd, args] = pinnedNode([join(root, 'dist/bundle/api.mjs')]);
   const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 300 && child.exitCode === null; i++) {
     try {
       if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) {
         return child;
@@ -57,7 +58,7 @@ async function startApi(databaseUrl, port) {
     await new Promise((r) => setTimeout(r, 50));
   }
   child.kill('SIGTERM');
-  throw new Error('api did not become ready');
+  throw new Error(`api did not become ready${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}`);
 }
 
 const cookieOf = (res) => res.headers.getSetCookie().map((c) => c.split(';')[0]).find((c) => c.includes('sid='));
@@ -78,6 +79,25 @@ async function login(base) {
     throw new Error(`login answered ${res.status}`);
   }
   return cookieOf(res);
+}
+
+/** Latency of one failed login (form + POST), for an existing account or an unknown one. */
+async function failedLoginMs(base, email) {
+  const form = await fetch(`${base}/login`);
+  const cookie = cookieOf(form);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  const started = performance.now();
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password: 'a wrong password entirely', _csrf: csrf }).toString(),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 401) {
+    throw new Error(`failed login answered ${res.status}`);
+  }
+  return performance.now() - started;
 }
 
 /** Runs `task` with `concurrency` loops for `seconds`; returns completed tasks per second. */
@@ -124,6 +144,17 @@ export async function accountsBench() {
     const ratio = median(ratios);
     console.log(
       `login / raw argon2: ${ratio.toFixed(2)}x (rounds: ${ratios.map((r) => r.toFixed(2)).join(', ')}; target >= 0.95x) ${ratio >= 0.95 ? 'MET' : 'NOT MET'}`,
+    );
+
+    // Enumeration by timing: a wrong password for a real account vs an unknown address.
+    const known = [];
+    const unknown = [];
+    for (let i = 0; i < 20; i++) {
+      known.push(await failedLoginMs(base, EMAIL));
+      unknown.push(await failedLoginMs(base, `nobody-${i}@example.org`));
+    }
+    console.log(
+      `failed login, median of 20 (POST only): existing account ${median(known).toFixed(1)} ms, unknown address ${median(unknown).toFixed(1)} ms`,
     );
 
     const cookie = await login(base);
