@@ -1,5 +1,8 @@
 import { AccountsService, UsersRepository } from '@app/auth';
+import { JobQueue } from '@app/queue';
 import { SessionStore } from '@app/session';
+import { waitFor } from '@app/testing';
+import pg from 'pg';
 import { startAccountsStack, linkPath, type AccountsStack } from './support/accounts-harness.js';
 import { FormClient } from './support/form-client.js';
 
@@ -335,6 +338,28 @@ describe.each(['redis', 'file'] as const)('accounts (%s sessions)', (store) => {
     expect(doc.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     const ui = await stack.http.get('/api/docs').redirects(1).expect(200);
     expect(ui.text).toContain('swagger-ui');
+  });
+
+  it('purges spent tokens in the scheduled worker job, and the purged link no longer works', async () => {
+    const email = address('purge');
+    await register(email);
+    const link = linkPath(await stack.mailTo(email), '/confirm-email');
+    const client = new pg.Client({ connectionString: stack.db.url });
+    await client.connect();
+    try {
+      const userId = await userIdOf(email);
+      await client.query(`UPDATE one_time_tokens SET expires_at = now() - interval '2 days' WHERE user_id = $1`, [userId]);
+      const jobs = stack.worker.get(JobQueue);
+      const id = await jobs.enqueue('accounts.purge-tokens', {});
+      await waitFor(async () => (await jobs.queue('maintenance').getJob(id))?.isCompleted(), 15_000);
+      const left = await client.query(`SELECT count(*)::int AS n FROM one_time_tokens WHERE user_id = $1`, [userId]);
+      expect(left.rows[0].n).toBe(0);
+    } finally {
+      await client.end();
+    }
+    const b = browser();
+    await b.get(link);
+    expect((await b.post('/confirm-email', { token: new URLSearchParams(link.split('?')[1]).get('token')! })).status).toBe(400);
   });
 
   it('API keys: dev only, shown once, used with either header style, deleted → refused at once', async () => {

@@ -5,7 +5,9 @@ import { HealthModule } from '@app/health';
 import { MailProcessorsModule } from '@app/mail';
 import { QUEUE_READINESS, QueueWorkerModule } from '@app/queue';
 import { TerminusModule } from '@nestjs/terminus';
+import { AccountsCoreModule } from '@app/auth';
 import { SessionReapProcessor } from './processors/session-reap.processor.js';
+import { TokenPurgeProcessor } from './processors/token-purge.processor.js';
 import { WorkerHealth } from './worker-health.js';
 import { WorkerLifecycle } from './worker-lifecycle.js';
 
@@ -25,8 +27,9 @@ export class WorkerModule {
         TerminusModule,
         QueueWorkerModule,
         MailProcessorsModule,
+        AccountsCoreModule,
       ],
-      providers: [WorkerLifecycle, WorkerHealth, SessionReapProcessor],
+      providers: [WorkerLifecycle, WorkerHealth, SessionReapProcessor, TokenPurgeProcessor],
     };
   }
 }

@@ -50,6 +50,6 @@ describe('queue on PostgreSQL (no Redis configured)', () => {
     const id = await jobs.enqueue('system.ping', { sentAt: Date.now() });
     await waitFor(async () => (await jobs.queue('system').getJob(id))?.isCompleted());
     const schedulers = await jobs.queue('maintenance').getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(['mail.outbox-prune', 'sessions.reap']);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['accounts.purge-tokens', 'mail.outbox-prune', 'sessions.reap']);
   });
 });

@@ -19,6 +19,8 @@ export interface JobPayloads {
   'mail.outbox-prune': Record<string, never>;
   /** Remove expired session files (file store only; Redis expires keys itself). */
   'sessions.reap': Record<string, never>;
+  /** Delete confirmation and reset tokens that can no longer be used (libs/auth). */
+  'accounts.purge-tokens': Record<string, never>;
   /** Does nothing: smoke test (`npm run cli -- queue:ping`) and benchmark. */
   'system.ping': { sentAt: number };
 }
@@ -65,6 +67,7 @@ export const JOBS: { readonly [N in JobName]: JobDefinition<N> } = {
   'errors.report': { queue: 'mail', reportFailure: () => false },
   'mail.outbox-prune': { queue: 'maintenance', schedule: { repeat: { pattern: '17 3 * * *' }, data: {} } },
   'sessions.reap': { queue: 'maintenance', schedule: { repeat: { every: 15 * 60_000 }, data: {} } },
+  'accounts.purge-tokens': { queue: 'maintenance', schedule: { repeat: { pattern: '41 * * * *' }, data: {} } },
   'system.ping': { queue: 'system' },
 };
 
