@@ -1,8 +1,23 @@
 import 'reflect-metadata';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { exitOnStartupError } from '@app/core';
 import { AppError } from '@app/errors';
 import { CommandFactory } from 'nest-commander';
 import { CliModule } from './cli.module.js';
+
+/** A command's stdout is its output (tables, ids, for scripts and grep); every log line goes to stderr. */
+class StderrLogger extends ConsoleLogger {
+  protected override printMessages(
+    messages: unknown[],
+    context?: string,
+    logLevel?: LogLevel,
+    _stream?: 'stdout' | 'stderr',
+    errorStack?: unknown,
+    params?: Record<string, unknown>,
+  ): void {
+    super.printMessages(messages, context, logLevel, 'stderr', errorStack, params);
+  }
+}
 
 /**
  * `npm run cli -- <command>`. Exit codes: 0 done, 1 the command failed (message on stderr),
@@ -12,7 +27,7 @@ import { CliModule } from './cli.module.js';
 try {
   await CommandFactory.run(CliModule.forRoot(), {
     cliName: 'npm run cli --',
-    logger: ['error', 'warn'],
+    logger: new StderrLogger({ logLevels: ['error', 'warn'] }),
     abortOnError: false,
     serviceErrorHandler: (error) => {
       const usage = error instanceof AppError && error.status < 500;
