@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailService } from '@app/mail';
 import { AccountLinks } from './accounts/account-links.js';
 import { AccountMailer } from './accounts/account-mailer.js';
+import { AccountMessages } from './accounts/account-messages.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { AccessGuard } from './access/access.guard.js';
 import { SessionPrincipalMiddleware } from './access/session-principal.middleware.js';
@@ -29,6 +30,7 @@ import { UsersRepository } from './users/users.repository.js';
     AccountLinks,
     // Account mails go through the mail lib's queue (MailModule is global, composed by the apps).
     { provide: AccountMailer, useExisting: MailService },
+    AccountMessages,
     AccountsService,
     LoginThrottle,
     LoginService,

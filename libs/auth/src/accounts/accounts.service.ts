@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import { AppConfig } from '@app/config';
 import { PasswordChangedEvent, SessionEvents, SessionsRevokedEvent, UserDisabledEvent } from '@app/session';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
 import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { InvalidFormError } from './account-errors.js';
-import { AccountLinks } from './account-links.js';
-import { AccountMailer } from './account-mailer.js';
+import { AccountMessages } from './account-messages.js';
 
 export interface Registration {
   email: string;
@@ -28,10 +26,8 @@ export class AccountsService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly tokens: OneTimeTokensService,
-    private readonly mailer: AccountMailer,
-    private readonly links: AccountLinks,
+    private readonly messages: AccountMessages,
     private readonly events: EventEmitter2,
-    private readonly config: AppConfig,
   ) {}
 
   /** Creates the account and mails a confirmation link; for a taken address, mails its owner instead. */
@@ -51,24 +47,10 @@ export class AccountsService {
     });
     if (!user) {
       const owner = await this.users.findByEmail(input.email);
-      await this.mailer.send('account-exists', owner?.email ?? input.email, {
-        firstName: owner?.firstName ?? '',
-        loginUrl: this.links.login(),
-        resetUrl: this.links.forgotPassword(),
-      });
+      await this.messages.accountExists(owner?.email ?? input.email, owner?.firstName ?? '');
       return;
     }
-    await this.sendConfirmation(user.id, user.email, user.firstName);
-  }
-
-  private async sendConfirmation(userId: string, email: string, firstName: string): Promise<void> {
-    const ttl = this.config.auth.confirmTokenTtlMs;
-    const token = await this.tokens.issue(userId, 'confirm-email', email, ttl);
-    await this.mailer.send('confirm-email', email, {
-      firstName,
-      confirmUrl: this.links.confirmEmail(token),
-      expiresInHours: Math.round(ttl / 3_600_000),
-    });
+    await this.messages.confirmEmail(user.id, user.email, user.firstName);
   }
 
   /** True when the link was valid: the address it was sent to is now the account's, confirmed. */
@@ -83,13 +65,7 @@ export class AccountsService {
     if (!user || !user.active) {
       return;
     }
-    const ttl = this.config.auth.resetTokenTtlMs;
-    const token = await this.tokens.issue(user.id, 'reset-password', user.email, ttl);
-    await this.mailer.send('reset-password', user.email, {
-      firstName: user.firstName,
-      resetUrl: this.links.resetPassword(token),
-      expiresInMinutes: Math.round(ttl / 60_000),
-    });
+    await this.messages.resetPassword(user.id, user.email, user.firstName);
   }
 
   isResetTokenValid(token: unknown): Promise<boolean> {
@@ -172,14 +148,10 @@ export class AccountsService {
     }
     if (await this.users.emailTaken(newEmail, userId)) {
       const owner = await this.users.findByEmail(newEmail);
-      await this.mailer.send('account-exists', owner?.email ?? newEmail, {
-        firstName: owner?.firstName ?? '',
-        loginUrl: this.links.login(),
-        resetUrl: this.links.forgotPassword(),
-      });
+      await this.messages.accountExists(owner?.email ?? newEmail, owner?.firstName ?? '');
       return;
     }
-    await this.sendConfirmation(userId, newEmail, user.firstName);
+    await this.messages.confirmEmail(userId, newEmail, user.firstName);
   }
 
   /** Disabling ends every session of the user at once; the epoch bump refuses any that slips through. */
@@ -194,7 +166,7 @@ export class AccountsService {
   private async notifyPasswordChanged(userId: string): Promise<void> {
     const user = await this.users.findById(userId);
     if (user) {
-      await this.mailer.send('password-changed', user.email, { firstName: user.firstName, resetUrl: this.links.forgotPassword() });
+      await this.messages.passwordChanged(user.email, user.firstName);
     }
   }
 }

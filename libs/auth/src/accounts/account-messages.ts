@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
+import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
+import { AccountLinks } from './account-links.js';
+import { AccountMailer } from './account-mailer.js';
+
+/**
+ * The mails of the account flows, each with what it needs: a fresh single-use token, a link
+ * built from the configured base URL, and the template. Keeps AccountsService about decisions,
+ * not about how a link is made.
+ */
+@Injectable()
+export class AccountMessages {
+  constructor(
+    private readonly tokens: OneTimeTokensService,
+    private readonly mailer: AccountMailer,
+    private readonly links: AccountLinks,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** A confirmation link for `email` (a new account's address, or the address an account moves to). */
+  async confirmEmail(userId: string, email: string, firstName: string): Promise<void> {
+    const ttl = this.config.auth.confirmTokenTtlMs;
+    const token = await this.tokens.issue(userId, 'confirm-email', email, ttl);
+    await this.mailer.send('confirm-email', email, {
+      firstName,
+      confirmUrl: this.links.confirmEmail(token),
+      expiresInHours: Math.round(ttl / 3_600_000),
+    });
+  }
+
+  async resetPassword(userId: string, email: string, firstName: string): Promise<void> {
+    const ttl = this.config.auth.resetTokenTtlMs;
+    const token = await this.tokens.issue(userId, 'reset-password', email, ttl);
+    await this.mailer.send('reset-password', email, {
+      firstName,
+      resetUrl: this.links.resetPassword(token),
+      expiresInMinutes: Math.round(ttl / 60_000),
+    });
+  }
+
+  /** Tells the owner of an address that someone tried to register it (or move an account to it). */
+  async accountExists(email: string, firstName: string): Promise<void> {
+    await this.mailer.send('account-exists', email, { firstName, loginUrl: this.links.login(), resetUrl: this.links.forgotPassword() });
+  }
+
+  async passwordChanged(email: string, firstName: string): Promise<void> {
+    await this.mailer.send('password-changed', email, { firstName, resetUrl: this.links.forgotPassword() });
+  }
+}
