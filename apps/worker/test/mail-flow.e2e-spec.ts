@@ -2,12 +2,12 @@ import { jest } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobQueue } from '@app/queue';
-import { createTestDatabase, freePort, testEnv, testRedisUrl, waitFor, type TestDatabase } from '@app/testing';
+import { createTestDatabase, freePort, testEnv, testRedisUrl, type TestDatabase } from '@app/testing';
 import request from 'supertest';
 import { sessionCookie } from '../../api/test/support/session-probe.js';
 import { startMailApi } from './support/mail-api.js';
 import { SmtpSink } from './support/smtp-sink.js';
-import { outboxRows, startWorker } from './support/worker-harness.js';
+import { eventually, outboxRows, startWorker } from './support/worker-harness.js';
 
 
 // Real services and processes on a shared 2-core machine: bounds are generous, waits are event-driven.
@@ -61,7 +61,7 @@ describe('mail through the queue and the worker (Redis)', () => {
     expect(mail.parsed.html).toContain('Hello Ada &lt;Lovelace&gt; &amp; co,');
     expect(mail.parsed.html).toContain('href="http://localhost:3000/confirm?token=t0k3n"');
 
-    const [row] = (await waitFor(async () => {
+    const [row] = (await eventually(async () => {
       const rows = await outboxRows(db.url, 'id = $1 AND status = $2', [res.body.id, 'sent']);
       return rows.length === 1 ? rows : undefined;
     }))!;
@@ -91,7 +91,7 @@ describe('mail through the queue and the worker (Redis)', () => {
     await http.get('/probe/kaboom').expect(500); // another bug: its own mail
 
     const mails = (await sink.waitFor(before + 2)).slice(before);
-    await waitFor(async () => {
+    await eventually(async () => {
       const counts = await worker.get(JobQueue).queue('mail').getJobCounts('waiting', 'active', 'delayed');
       return counts.waiting + counts.active + counts.delayed === 0;
     });

@@ -3,11 +3,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@app/config';
 import { JobQueue } from '@app/queue';
-import { createTestDatabase, testEnv, waitFor, type TestDatabase } from '@app/testing';
+import { createTestDatabase, testEnv, type TestDatabase } from '@app/testing';
 import request from 'supertest';
 import { startMailApi } from './support/mail-api.js';
 import { SmtpSink } from './support/smtp-sink.js';
-import { outboxRows, startWorker } from './support/worker-harness.js';
+import { eventually, outboxRows, startWorker } from './support/worker-harness.js';
 
 jest.setTimeout(60000);
 
@@ -42,13 +42,13 @@ describe('queue on PostgreSQL (no Redis configured)', () => {
     const [mail] = await sink.waitFor(1);
     expect(mail.envelope.to).toEqual(['pg@example.org']);
     expect(mail.parsed.text).toContain('Hello Pat,');
-    await waitFor(async () => (await outboxRows(db.url, "id = $1 AND status = 'sent'", [res.body.id])).length === 1);
+    await eventually(async () => (await outboxRows(db.url, "id = $1 AND status = 'sent'", [res.body.id])).length === 1);
   });
 
   it('runs a no-op job and keeps the schedulers in its schema', async () => {
     const jobs = worker.get(JobQueue);
     const id = await jobs.enqueue('system.ping', { sentAt: Date.now() });
-    await waitFor(async () => (await jobs.queue('system').getJob(id))?.isCompleted());
+    await eventually(async () => (await jobs.queue('system').getJob(id))?.isCompleted());
     const schedulers = await jobs.queue('maintenance').getJobSchedulers();
     expect(schedulers.map((s) => s.key).sort()).toEqual(['accounts.purge-tokens', 'mail.outbox-prune', 'sessions.reap']);
   });

@@ -2,14 +2,14 @@ import { jest } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { JobProcessor, JobQueue } from '@app/queue';
-import { createTestDatabase, spawnBuiltApp, testEnv, testRedisUrl, waitFor, type SpawnedApp, type TestDatabase } from '@app/testing';
+import { createTestDatabase, spawnBuiltApp, testEnv, testRedisUrl, type SpawnedApp, type TestDatabase } from '@app/testing';
 import { Module } from '@nestjs/common';
 import request from 'supertest';
 import { SessionReapProcessor } from '../src/processors/session-reap.processor.js';
 import { WorkerModule } from '../src/worker.module.js';
 import { startMailApi } from './support/mail-api.js';
 import { SmtpSink } from './support/smtp-sink.js';
-import { outboxRows } from './support/worker-harness.js';
+import { eventually, outboxRows } from './support/worker-harness.js';
 
 // Real services and processes on a shared 2-core machine: bounds are generous, waits are event-driven.
 jest.setTimeout(90000);
@@ -64,7 +64,7 @@ describe('worker process faults', () => {
 
   it('recovers a job whose worker was killed with SIGKILL mid-job, and sends the mail once', async () => {
     const first = spawnWorker();
-    await first.waitForOutput(/worker ready/);
+    await first.waitForOutput(/worker ready/, 30000);
     const gate = sink.hold();
     const id = await sendMail('killed@example.org');
     await gate.reached;
@@ -73,14 +73,14 @@ describe('worker process faults', () => {
     gate.release();
 
     const second = spawnWorker();
-    await second.waitForOutput(/worker ready/);
-    const [row] = (await waitFor(async () => {
+    await second.waitForOutput(/worker ready/, 30000);
+    const [row] = (await eventually(async () => {
       const rows = await outboxRows(db.url, "id = $1 AND status = 'sent'", [id]);
       return rows.length ? rows : undefined;
     }, 60000))!;
     expect(row.attempts).toBe(2);
     const jobs = api.get(JobQueue);
-    await waitFor(async () => (await jobs.queue('mail').getJob(`mail-${id}`))?.isCompleted() ?? true);
+    await eventually(async () => (await jobs.queue('mail').getJob(`mail-${id}`))?.isCompleted() ?? true);
     expect(sink.received.filter((m) => m.envelope.to[0] === 'killed@example.org')).toHaveLength(1);
 
     second.child.kill('SIGTERM');
@@ -89,13 +89,13 @@ describe('worker process faults', () => {
 
   it('on SIGTERM finishes the running job, takes no new one, and exits 0', async () => {
     const worker = spawnWorker();
-    await worker.waitForOutput(/worker ready/);
+    await worker.waitForOutput(/worker ready/, 30000);
     const gate = sink.hold();
     const running = await sendMail('draining@example.org');
     await gate.reached;
 
     worker.child.kill('SIGTERM');
-    await worker.waitForOutput(/stopping: no new jobs; waiting for 1 running job/);
+    await worker.waitForOutput(/stopping: no new jobs; waiting for 1 running job/, 30000);
     const later = await sendMail('later@example.org');
     gate.release();
 

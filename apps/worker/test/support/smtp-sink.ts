@@ -84,7 +84,7 @@ export class SmtpSink {
   }
 
   /** Resolves with the received mails once `count` have arrived (or fails after `timeoutMs`). */
-  waitFor(count: number, timeoutMs = 20000): Promise<ReceivedMail[]> {
+  waitFor(count: number, timeoutMs = 30000): Promise<ReceivedMail[]> {
     return new Promise((resolve, reject) => {
       const check = () => {
         if (this.received.length >= count) {

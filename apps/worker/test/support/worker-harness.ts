@@ -1,4 +1,5 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { waitFor } from '@app/testing';
 import pg from 'pg';
 import { createWorkerApp } from '../../src/create-worker-app.js';
 
@@ -33,4 +34,9 @@ export async function outboxRows(databaseUrl: string, where = 'true', params: un
   } finally {
     await client.end();
   }
+}
+
+/** waitFor with a bound generous enough for a loaded 2-core machine (the full suite runs in parallel). */
+export function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 30000): Promise<T> {
+  return waitFor(probe, timeoutMs, 100);
 }
