@@ -63,13 +63,16 @@ function postgresConnection(config: AppConfig, max: number): ConnectionOptions {
 
 /**
  * Every job: retried with exponential backoff (backoffMs, 2x, 4x ...), kept when it finally fails
- * (for inspection and `jobs:retry`; pruned after 30 days), trimmed soon after it succeeds.
+ * (for inspection and `jobs:retry`; pruned after 30 days), trimmed soon after it succeeds: on
+ * Redis the last 1000 completed jobs (at most a day old) stay visible; on PostgreSQL a completed
+ * job is deleted at once, because BullMQ 6.7's count/age retention there deletes other jobs' rows
+ * inside each completion and deadlocked under concurrent workers (measured: bench/queue.mjs).
  */
-export function defaultJobOptions(config: AppConfig): DefaultJobOptions {
+export function defaultJobOptions(config: Pick<AppConfig, 'queue'>): DefaultJobOptions {
   return {
     attempts: config.queue.attempts,
     backoff: { type: 'exponential', delay: config.queue.backoffMs },
-    removeOnComplete: { age: 24 * 3600, count: 1000 },
+    removeOnComplete: config.queue.backend === 'postgres' ? true : { age: 24 * 3600, count: 1000 },
     removeOnFail: { age: 30 * 24 * 3600 },
   };
 }
