@@ -172,6 +172,10 @@ export class HttpErrorFilter implements ExceptionFilter {
     const where = `${req.method} ${req.path} (request ${req.id ?? '-'})`;
     if (view.unexpected) {
       this.logger.error(`${view.unexpected.message} at ${where}`, view.unexpected.stack);
+    }
+    // Bugs are mailed to the admins; an outage (503) is not a bug, and its report could not be
+    // queued while the queue or the database is down anyway.
+    if (view.unexpected && view.statusCode !== 503) {
       this.reporter?.report({
         error: view.unexpected,
         source: 'http',
@@ -181,7 +185,8 @@ export class HttpErrorFilter implements ExceptionFilter {
         route: (req.route as { path?: string } | undefined)?.path ?? req.path,
         userId: (req as { session?: { userId?: unknown } }).session?.userId?.toString(),
       });
-    } else if (view.statusCode === 503) {
+    }
+    if (!view.unexpected && view.statusCode === 503) {
       const reason = exception instanceof Error ? (exception.cause instanceof Error ? exception.cause.message : exception.message) : String(exception);
       this.logger.warn(`dependency unavailable at ${where}: ${reason}`);
     }
