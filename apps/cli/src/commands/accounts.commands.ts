@@ -14,6 +14,15 @@ function address(value: string | undefined): string {
   return value;
 }
 
+/** The account for an address given on the command line, or a usage error. */
+async function existingUser(users: UsersRepository, email: string) {
+  const user = await users.findByEmail(address(email));
+  if (!user) {
+    throw usageError(`no account for ${email}`);
+  }
+  return user;
+}
+
 /** Prompts (or reads from a pipe) a new password and applies the password policy. */
 async function newPassword(email: string): Promise<string> {
   const password = await readSecret(`New password for ${email}: `);
@@ -115,10 +124,7 @@ export class UsersResetPasswordCommand extends CommandRunner {
   }
 
   async run([email]: string[]): Promise<void> {
-    const user = await this.users.findByEmail(address(email));
-    if (!user) {
-      throw usageError(`no account for ${email}`);
-    }
+    const user = await existingUser(this.users, email);
     const password = await newPassword(user.email);
     await this.users.setPassword(user.id, await this.hasher.hash(password));
     await this.accounts.endOtherSessions(user.id, undefined);
@@ -136,10 +142,7 @@ export class UsersRevokeSessionsCommand extends CommandRunner {
   }
 
   async run([email]: string[]): Promise<void> {
-    const user = await this.users.findByEmail(address(email));
-    if (!user) {
-      throw usageError(`no account for ${email}`);
-    }
+    const user = await existingUser(this.users, email);
     const ended = await this.sessions.revokeAllForUser(user.id);
     print(`ended ${ended} session${ended === 1 ? '' : 's'} of ${user.email}`);
   }
@@ -155,10 +158,7 @@ export class UsersDisableCommand extends CommandRunner {
   }
 
   async run([email]: string[]): Promise<void> {
-    const user = await this.users.findByEmail(address(email));
-    if (!user) {
-      throw usageError(`no account for ${email}`);
-    }
+    const user = await existingUser(this.users, email);
     await this.accounts.setActive(user.id, false);
     print(`disabled ${user.email}; all sessions ended`);
   }
