@@ -11,9 +11,11 @@ export class ErrorReportProcessor implements JobHandler<'errors.report'> {
     private readonly mail: MailService,
   ) {}
 
-  async process(report: JobPayloads['errors.report'], job: Job): Promise<{ mailed: number }> {
+  async process(report: JobPayloads['errors.report'], _job: Job): Promise<{ mailed: number }> {
     for (const admin of this.config.mail.adminEmails) {
-      await this.mail.send('error-report', admin, { ...report, environment: this.config.env }, { idempotencyKey: `error-report:${job.id}:${admin}` });
+      // Keyed by the occurrence, not the job id: BullMQ ids restart when the queue's store does.
+      const key = `error-report:${report.fingerprint}:${report.occurredAt}:${admin}`;
+      await this.mail.send('error-report', admin, { ...report, environment: this.config.env }, { idempotencyKey: key.slice(0, 200) });
     }
     return { mailed: this.config.mail.adminEmails.length };
   }
