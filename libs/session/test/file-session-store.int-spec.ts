@@ -123,6 +123,53 @@ describe('FileSessionStore on disk', () => {
     expect(await store.get(id)).toEqual(record);
   });
 
+  describe('remembered reads', () => {
+    it('sees another process’s update of the same size, and its destroy, on the next read', async () => {
+      const id = generateSessionId();
+      await store.create(id, { ...record, data: { a: 1 } });
+      expect((await store.get(id))?.data).toEqual({ a: 1 }); // now remembered
+      const other = new FileSessionStore({ dir, lifetime: CONFORMANCE_LIFETIME, secrets: SECRETS });
+      for (let a = 2; a <= 9; a++) {
+        expect(await other.set(id, { ...record, data: { a } })).toBe(true); // same size every time
+        expect((await store.get(id))?.data).toEqual({ a });
+      }
+      await other.destroy(id);
+      expect(await store.get(id)).toBeNull();
+      expect(await store.set(id, record)).toBe(false);
+    });
+
+    it('gives every write a new file identity, even for an identical rewrite', async () => {
+      const id = generateSessionId();
+      await store.create(id, record);
+      const path = join(dir, 's', id, 'record.json');
+      const seen = new Set<string>();
+      for (let i = 0; i < 20; i++) {
+        await store.set(id, record);
+        const info = await stat(path, { bigint: true });
+        seen.add(`${info.ino}:${info.size}:${info.mtimeNs}`);
+      }
+      expect(seen.size).toBe(20);
+    });
+
+    it('hands out copies: changing a returned record does not change the next read', async () => {
+      const id = generateSessionId();
+      await store.create(id, { ...record, data: { list: [1] } });
+      const first = await store.get(id);
+      (first!.data.list as number[]).push(2);
+      expect((await store.get(id))?.data).toEqual({ list: [1] });
+    });
+
+    it('does not trust a remembered record once the file was replaced by hand', async () => {
+      const id = generateSessionId();
+      await store.create(id, record);
+      expect(await store.get(id)).toEqual(record);
+      const path = join(dir, 's', id, 'record.json');
+      const text = await readFile(path, 'utf8');
+      await writeFile(path, text.replace('"u1"', '"u2"')); // same size, new content, bad HMAC
+      expect(await store.get(id)).toBeNull();
+    });
+  });
+
   it('reports a disk failure as an error, not as "no session"', async () => {
     const id = generateSessionId();
     await store.create(id, record);

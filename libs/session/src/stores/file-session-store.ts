@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createHash, createHmac, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
-import { close, open, read } from 'node:fs';
-import { mkdir, opendir, readdir, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { type BigIntStats, close, fstat, open, read } from 'node:fs';
+import { mkdir, opendir, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SessionLifetime, type SessionRecord, expiresAt, parseRecord } from '../session-record.js';
 import { assertValidSessionId, isValidSessionId } from '../session-id.js';
@@ -27,8 +27,20 @@ import { SessionIdConflictError, SessionStore, type UserSession } from '../sessi
  *
  * File format (v2): `v2 <base64url HMAC-SHA256(key, id NUL json)>\n<record json>`, so a read
  * parses the JSON once (v1 nested it as a string in a JSON envelope, parsed twice; v1 files are
- * still read, and rewritten as v2 by the next write). A read is open + one read + close (the
- * close is not waited for), on the libuv thread pool: never a blocking call on the request path.
+ * still read, and rewritten as v2 by the next write). Every file operation is asynchronous (the
+ * libuv thread pool): never a blocking call on the request path.
+ *
+ * Reads: each operation on the thread pool costs a round trip between threads, and a page view
+ * reads its session far more often than it changes it. So the store remembers, per id, the
+ * record JSON it last read and verified together with the identity of the file it came from
+ * (inode, size, mtime to the nanosecond, from fstat on the descriptor it read). A read first
+ * stats the file: same identity, the remembered JSON is parsed (one thread-pool operation);
+ * otherwise open, fstat, read, verify, remember. Every write replaces the file by a new inode
+ * (temp file + rename) whose mtime is set to a value with a random sub-second part first, so a
+ * rewrite cannot keep the identity even when the file system's clock is coarse and the inode
+ * number is reused. What is remembered was HMAC-verified for this id; a destroyed session has no
+ * file (stat fails) and reads as none at once, in this process and in any other sharing the
+ * directory; expiry is checked on every read.
  */
 
 const RECORD = 'record.json';
@@ -47,8 +59,24 @@ const V2 = 'v2 ';
 /** Records are small; a larger file is read in further chunks from the same descriptor. */
 const READ_CHUNK = 16 * 1024;
 
-/** Reads a whole file with one open and, for files under READ_CHUNK, one read. */
-function readWhole(path: string): Promise<Buffer> {
+/** How many verified records a store remembers (oldest forgotten first). */
+const REMEMBERED_MAX = 4096;
+
+interface FileIdentity {
+  ino: bigint;
+  size: bigint;
+  mtimeNs: bigint;
+}
+
+function sameFile(a: FileIdentity, b: FileIdentity): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+}
+
+/**
+ * Reads a whole file and the identity of what was read (fstat on the same descriptor): open,
+ * fstat, one read for files under READ_CHUNK, and a close that is not waited for.
+ */
+function readWhole(path: string): Promise<{ bytes: Buffer; identity: FileIdentity }> {
   return new Promise((resolve, reject) => {
     open(path, 'r', (openError, fd) => {
       if (openError) {
@@ -56,12 +84,13 @@ function readWhole(path: string): Promise<Buffer> {
       }
       const chunks: Buffer[] = [];
       let total = 0;
+      let identity: FileIdentity;
       const done = (error: NodeJS.ErrnoException | null) => {
         close(fd, () => undefined); // nothing to wait for: the bytes are in hand
         if (error) {
           reject(error);
         } else {
-          resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+          resolve({ bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total), identity });
         }
       };
       const next = () => {
@@ -81,7 +110,13 @@ function readWhole(path: string): Promise<Buffer> {
           next();
         });
       };
-      next();
+      fstat(fd, { bigint: true }, (statError, info: BigIntStats) => {
+        if (statError) {
+          return done(statError);
+        }
+        identity = { ino: info.ino, size: info.size, mtimeNs: info.mtimeNs };
+        next();
+      });
     });
   });
 }
@@ -100,6 +135,8 @@ export interface FileSessionStoreOptions {
 export class FileSessionStore extends SessionStore {
   private readonly logger = new Logger('FileSessionStore');
   private readonly keys: KeyObject[];
+  /** id -> the verified record JSON last read, and the identity of its file (see header). */
+  private readonly remembered = new Map<string, FileIdentity & { json: string }>();
   private ready?: Promise<void>;
 
   constructor(private readonly options: FileSessionStoreOptions) {
@@ -179,6 +216,7 @@ export class FileSessionStore extends SessionStore {
       throw error;
     }
     const record = await this.readFile(join(doomed, RECORD), id).catch(() => null);
+    this.remembered.delete(id);
     if (record?.userId) {
       await this.removeMarker(record.userId, id);
     }
@@ -284,10 +322,19 @@ export class FileSessionStore extends SessionStore {
   }
 
   private async read(id: string): Promise<SessionRecord | null> {
+    const path = join(this.sessionDir(id), RECORD);
     try {
-      return await this.readFile(join(this.sessionDir(id), RECORD), id);
+      const known = this.remembered.get(id);
+      if (known) {
+        const info = await stat(path, { bigint: true });
+        if (sameFile(known, info)) {
+          return parseRecord(known.json);
+        }
+      }
+      return await this.readFile(path, id);
     } catch (error) {
       if (isNotFound(error)) {
+        this.remembered.delete(id);
         return null;
       }
       throw error;
@@ -295,7 +342,8 @@ export class FileSessionStore extends SessionStore {
   }
 
   private async readFile(path: string, id: string): Promise<SessionRecord | null> {
-    const bytes = await readWhole(path);
+    const { bytes, identity } = await readWhole(path);
+    this.remembered.delete(id);
     if (bytes.length > 3 && bytes.toString('latin1', 0, 3) === V2) {
       const eol = bytes.indexOf(10, 3);
       const json = eol > 0 ? bytes.subarray(eol + 1) : null;
@@ -303,13 +351,23 @@ export class FileSessionStore extends SessionStore {
         this.logger.warn(`session file failed its integrity check (id ${id.slice(0, 6)}…)`);
         return null;
       }
-      const record = parseRecord(json.toString('utf8'));
+      const text = json.toString('utf8');
+      const record = parseRecord(text);
       if (!record) {
         this.logger.warn(`unreadable session file dropped (id ${id.slice(0, 6)}…)`);
+        return null;
       }
+      this.remember(id, identity, text);
       return record;
     }
     return this.readV1(bytes.toString('utf8'), id);
+  }
+
+  private remember(id: string, identity: FileIdentity, json: string): void {
+    if (this.remembered.size >= REMEMBERED_MAX) {
+      this.remembered.delete(this.remembered.keys().next().value as string);
+    }
+    this.remembered.set(id, { ...identity, json });
   }
 
   private readV1(text: string, id: string): SessionRecord | null {
@@ -335,6 +393,10 @@ export class FileSessionStore extends SessionStore {
     const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
     try {
       await writeFile(temp, body, { mode: FILE_MODE, flag: 'wx' });
+      // A fresh mtime with a random sub-second part: the file's identity changes with every
+      // write even when the clock is coarse and the inode number is reused (see header).
+      const seconds = Math.floor(Date.now() / 1000) + randomBytes(4).readUInt32BE() / 2 ** 32;
+      await utimes(temp, seconds, seconds);
       await rename(temp, join(dir, RECORD));
       return true;
     } catch (error) {
