@@ -3,7 +3,9 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@app/config';
 import { JobQueue, QueueWorkers } from '@app/queue';
+import { FileSessionStore, generateSessionId, sessionStoreFactory } from '@app/session';
 import { createTestDatabase, testEnv, type TestDatabase } from '@app/testing';
+import { rm } from 'node:fs/promises';
 import request from 'supertest';
 import { startMailApi } from './support/mail-api.js';
 import { SmtpSink } from './support/smtp-sink.js';
@@ -17,11 +19,12 @@ describe('queue on PostgreSQL (no Redis configured)', () => {
   let sink: SmtpSink;
   let api: NestExpressApplication;
   let worker: INestApplicationContext;
+  let env: Record<string, string | undefined>;
 
   beforeAll(async () => {
     db = await createTestDatabase('pg_queue');
     sink = await new SmtpSink().start();
-    const env = testEnv({ DATABASE_URL: db.url, SMTP_URL: sink.url, JOB_BACKOFF_MS: '100' });
+    env = testEnv({ DATABASE_URL: db.url, SMTP_URL: sink.url, JOB_BACKOFF_MS: '100' });
     api = await startMailApi(env);
     worker = await startWorker(env);
   });
@@ -30,6 +33,7 @@ describe('queue on PostgreSQL (no Redis configured)', () => {
     await worker?.close();
     await api?.close();
     await sink?.stop();
+    await rm(env.SESSION_DIR!, { recursive: true, force: true });
     await db?.drop();
   });
 
@@ -55,5 +59,25 @@ describe('queue on PostgreSQL (no Redis configured)', () => {
     await eventually(async () => (await jobs.queue('system').getJob(id)) === undefined);
     const schedulers = await jobs.queue('maintenance').getJobSchedulers();
     expect(schedulers.map((s) => s.key).sort()).toEqual(['accounts.purge-tokens', 'mail.outbox-prune', 'sessions.reap']);
+  });
+
+  it('reaps expired session files when the scheduled sessions.reap job runs', async () => {
+    const config = worker.get(AppConfig);
+    const store = sessionStoreFactory(config, null);
+    expect(store).toBeInstanceOf(FileSessionStore);
+    const long = Date.now() - config.session.absoluteTtlMs - 60_000;
+    const expired = generateSessionId();
+    const fresh = generateSessionId();
+    await store.create(expired, { createdAt: long, lastSeenAt: long, data: {} });
+    await store.create(fresh, { createdAt: Date.now(), lastSeenAt: Date.now(), data: {} });
+
+    const maintenance = worker.get(QueueWorkers).running.find((w) => w.name === 'maintenance')!;
+    const result = new Promise<unknown>((resolve) =>
+      maintenance.on('completed', (job, value) => job.name === 'sessions.reap' && resolve(value)),
+    );
+    // What the scheduler does every 15 minutes, now.
+    await worker.get(JobQueue).enqueue('sessions.reap', {});
+    expect(await result).toEqual({ removed: 1 });
+    expect(await store.get(fresh)).not.toBeNull();
   });
 });

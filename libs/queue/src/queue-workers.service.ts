@@ -140,19 +140,23 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
 
   /** One scheduler per scheduled job (id = job name); schedulers no longer declared are removed. */
   private async syncSchedulers(): Promise<void> {
-    for (const queueName of QUEUE_NAMES) {
-      const queue = this.jobs.queue(queueName);
-      const declared = JOB_NAMES.filter((name) => JOBS[name].queue === queueName && JOBS[name].schedule);
-      for (const name of declared) {
-        const { repeat, data } = JOBS[name].schedule!;
-        await queue.upsertJobScheduler(name, repeat, { name, data, opts: defaultJobOptions(this.config) });
-      }
-      for (const existing of await queue.getJobSchedulers()) {
-        if (!(declared as string[]).includes(existing.key)) {
-          await queue.removeJobScheduler(existing.key);
-          this.logger.log(`removed job scheduler "${existing.key}" (no longer declared)`);
+    await Promise.all(
+      QUEUE_NAMES.map(async (queueName) => {
+        const queue = this.jobs.queue(queueName);
+        const declared = JOB_NAMES.filter((name) => JOBS[name].queue === queueName && JOBS[name].schedule);
+        await Promise.all(
+          declared.map((name) => {
+            const { repeat, data } = JOBS[name].schedule!;
+            return queue.upsertJobScheduler(name, repeat, { name, data, opts: defaultJobOptions(this.config) });
+          }),
+        );
+        for (const existing of await queue.getJobSchedulers()) {
+          if (!(declared as string[]).includes(existing.key)) {
+            await queue.removeJobScheduler(existing.key);
+            this.logger.log(`removed job scheduler "${existing.key}" (no longer declared)`);
+          }
         }
-      }
-    }
+      }),
+    );
   }
 }
