@@ -1,4 +1,9 @@
+import { jest } from '@jest/globals';
 import { createTestDatabase, spawnBuiltApp, testEnv, type TestDatabase } from '@app/testing';
+
+// A real process on a shared 2-core machine; jest's per-project testTimeout is not applied (it is a
+// global option), so the bound is set here.
+jest.setTimeout(60000);
 
 describe('worker process', () => {
   let db: TestDatabase;
@@ -13,7 +18,7 @@ describe('worker process', () => {
 
   it('starts without an HTTP listener, reports ready, and exits 0 on SIGTERM', async () => {
     const worker = spawnBuiltApp('worker', { ...testEnv({ DATABASE_URL: db.url }), LOG_LEVEL: 'info' });
-    await worker.waitForOutput(/worker ready/);
+    await worker.waitForOutput(/worker ready/, 30000);
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(worker.output()).toMatch(/worker stopped \(SIGTERM\)/);
