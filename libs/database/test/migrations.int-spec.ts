@@ -43,9 +43,11 @@ describe('migrations', () => {
     await expect(ds.query(`INSERT INTO users (email) VALUES ('ada@example.COM')`)).rejects.toThrow(/users_email_lower_key/);
   });
 
-  it('reverts cleanly', async () => {
+  it('reverts every migration cleanly, and applies them all again', async () => {
     const ds = sources[0];
-    await ds.undoLastMigration();
+    for (let i = 0; i < MIGRATIONS.length; i++) {
+      await ds.undoLastMigration();
+    }
     const tables = (await ds.query(
       `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_name IN ('users','roles')`,
     )) as unknown[];

@@ -9,12 +9,19 @@ import { createRedisConnection, waitUntilReady } from './redis-connection.js';
 export const REDIS = Symbol('REDIS');
 export const REDIS_READINESS = Symbol('REDIS_READINESS');
 
+/** Connections we are closing on purpose: their 'close' is a shutdown, not an outage to report. */
+const closing = new WeakSet<Redis>();
+
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
   constructor(@Inject(REDIS) private readonly redis: Redis | null) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis?.quit().catch(() => this.redis?.disconnect());
+    if (!this.redis) {
+      return;
+    }
+    closing.add(this.redis);
+    await this.redis.quit().catch(() => this.redis?.disconnect());
   }
 }
 
@@ -43,7 +50,7 @@ class RedisLifecycle implements OnApplicationShutdown {
           }
           wasReady = true;
         });
-        client.on('close', () => wasReady && logger.warn('connection lost; reconnecting'));
+        client.on('close', () => wasReady && !closing.has(client) && logger.warn('connection lost; reconnecting'));
         if (!(await waitUntilReady(client))) {
           logger.warn(`not reachable at start (${client.status}); requests that need it get 503 until it is`);
         }
