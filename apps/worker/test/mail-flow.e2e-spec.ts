@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { MailService } from '@app/mail';
 import { JobQueue } from '@app/queue';
 import { createTestDatabase, freePort, testEnv, testRedisUrl, type TestDatabase } from '@app/testing';
 import request from 'supertest';
@@ -111,6 +112,21 @@ describe('mail through the queue and the worker (Redis)', () => {
       expect(part).not.toContain(cookie.split('=')[1]);
     }
     expect(mails.some((m) => m.parsed.subject === '[test] RangeError at GET /probe/kaboom')).toBe(true);
+  });
+
+  it('sends a mail once for one idempotency key, however often it is requested', async () => {
+    const mail = api.get(MailService);
+    const data = { firstName: 'Ida', resetUrl: 'http://localhost:3000/reset?token=r1', expiresInMinutes: 60 };
+    const ids = await Promise.all([1, 2, 3].map(() => mail.send('reset-password', 'ida@example.org', data, { idempotencyKey: 'reset:ida:1' })));
+    expect(new Set(ids).size).toBe(1);
+    await eventually(async () => (await outboxRows(db.url, "id = $1 AND status = 'sent'", [ids[0]])).length === 1);
+    expect(await mail.send('reset-password', 'ida@example.org', data, { idempotencyKey: 'reset:ida:1' })).toBe(ids[0]);
+    await eventually(async () => {
+      const counts = await worker.get(JobQueue).queue('mail').getJobCounts('waiting', 'active', 'delayed');
+      return counts.waiting + counts.active + counts.delayed === 0;
+    });
+    expect(sink.received.filter((m) => m.envelope.to[0] === 'ida@example.org')).toHaveLength(1);
+    expect(await outboxRows(db.url, 'recipient = $1', ['ida@example.org'])).toHaveLength(1);
   });
 
   it('answers readiness for an orchestrator on WORKER_HEALTH_PORT', async () => {
