@@ -80,9 +80,7 @@ describe('cli: accounts', () => {
       [['users:add', 'x@example.org', '--role', 'Bad Role'], 'whatever passphrase\n', /is not a role name/],
       [['users:add', 'y@example.org', '--role', 'nonexistent'], 'whatever passphrase\n', /roles do not exist: nonexistent/],
       [['users:add', 'z@example.org'], 'password\n', /password refused: .*commonly used/],
-      [['users:add', 'w@example.org'], 'short\n', /password refused: Use at least 8/],
       [['users:reset-password', 'ghost@example.org'], 'whatever passphrase\n', /no account for ghost@example\.org/],
-      [['roles:add', '../etc'], undefined, /is not a role name/],
       [['users:revoke-sessions'], undefined, /missing required argument/],
     ] as const) {
       const result = await runCli([...args], env, input);
