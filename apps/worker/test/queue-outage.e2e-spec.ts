@@ -1,9 +1,12 @@
 import { jest } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createTestDatabase, freePort, TcpProxy, testEnv, testRedisUrl, waitFor, withHostPort, type TestDatabase } from '@app/testing';
+import { rm } from 'node:fs/promises';
 import request from 'supertest';
 import { startMailApi } from './support/mail-api.js';
-import { outboxRows } from './support/worker-harness.js';
+import type { INestApplicationContext } from '@nestjs/common';
+import { SmtpSink } from './support/smtp-sink.js';
+import { eventually, outboxRows, startWorker } from './support/worker-harness.js';
 
 jest.setTimeout(60000);
 
@@ -76,5 +79,51 @@ describe('queue never reachable since start', () => {
     const res = await request(api.getHttpServer()).post('/probe/mail').set('Accept', 'application/json').send({ to: 'x@example.org', firstName: 'X' });
     expect(res.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(6000);
+  });
+});
+
+/** No Redis: the queue lives in PostgreSQL, and PostgreSQL goes away (for this app only) and returns. */
+describe('database outage with the queue on PostgreSQL', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let sink: SmtpSink;
+  let api: NestExpressApplication;
+  let worker: INestApplicationContext;
+  let http: ReturnType<typeof request>;
+  let env: Record<string, string | undefined>;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('pg_queue_outage');
+    const target = new URL(db.url);
+    proxy = await new TcpProxy(target.hostname, Number(target.port || 5432)).start();
+    sink = await new SmtpSink().start();
+    env = testEnv({ DATABASE_URL: withHostPort(db.url, '127.0.0.1', proxy.port), SMTP_URL: sink.url, JOB_BACKOFF_MS: '100' });
+    api = await startMailApi(env);
+    worker = await startWorker(env);
+    http = request(api.getHttpServer());
+  });
+
+  afterAll(async () => {
+    await worker?.close();
+    await api?.close();
+    await proxy?.stop();
+    await sink?.stop();
+    await rm(env.SESSION_DIR!, { recursive: true, force: true });
+    await db?.drop();
+  });
+
+  it('answers 503 while the database is away, keeps both processes alive, and delivers again once it is back', async () => {
+    await http.post('/probe/mail').send({ to: 'before@example.org', firstName: 'Before' }).expect(202);
+    await sink.waitFor(1);
+
+    await proxy.cut(); // drops the worker's LISTEN connection and every pooled one
+    const during = await http.post('/probe/mail').set('Accept', 'application/json').send({ to: 'during@example.org', firstName: 'During' });
+    expect(during.status).toBe(503);
+
+    await proxy.restore();
+    await eventually(async () => (await http.post('/probe/mail').send({ to: 'after@example.org', firstName: 'After' })).status === 202);
+    const mails = await sink.waitFor(2);
+    expect(mails.map((m) => m.envelope.to[0])).toContain('after@example.org');
+    expect(await outboxRows(db.url, 'recipient = $1', ['during@example.org'])).toHaveLength(0);
   });
 });

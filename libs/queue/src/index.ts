@@ -12,7 +12,8 @@ export {
   type QueueName,
 } from './job-registry.js';
 export { checkProcessors, ProcessorRegistrationError, type FoundProcessor } from './processor-check.js';
-export { defaultJobOptions, PG_QUEUE_SCHEMA, producerConnection, selectQueueBackend, workerConnection } from './queue-options.js';
+export { defaultJobOptions, producerConnection, selectQueueBackend, workerConnection } from './queue-options.js';
+export { PG_QUEUE_SCHEMA, QUEUE_PG_POOL, QueuePgPoolModule } from './queue-pg-pool.js';
 export { QUEUE_READINESS, QueueModule } from './queue.module.js';
 export { QueueWorkerModule } from './queue-worker.module.js';
 export { QueueWorkers } from './queue-workers.service.js';

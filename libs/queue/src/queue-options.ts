@@ -1,8 +1,6 @@
 import type { AppConfig } from '@app/config';
 import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
-
-/** BullMQ's PostgreSQL schema: all queues of the app live in it, beside (not inside) our tables. */
-export const PG_QUEUE_SCHEMA = 'bullmq';
+import type pg from 'pg';
 
 /**
  * Points every BullMQ class created afterwards at the configured datastore. BullMQ keeps this
@@ -16,10 +14,11 @@ export function selectQueueBackend(config: AppConfig): void {
 /**
  * Producers (the api) fail fast: with Redis down, `add` must reject at once so the page can
  * answer 503, never wait in ioredis' unbounded offline queue. Reconnects go on forever.
+ * On PostgreSQL: the shared pool (see queue-pg-pool.ts).
  */
-export function producerConnection(config: AppConfig): ConnectionOptions {
+export function producerConnection(config: AppConfig, pgPool: pg.Pool | null): ConnectionOptions {
   if (config.queue.backend === 'postgres') {
-    return postgresConnection(config, 2);
+    return pgPool as unknown as ConnectionOptions;
   }
   return {
     url: config.redis.url,
@@ -32,9 +31,9 @@ export function producerConnection(config: AppConfig): ConnectionOptions {
 }
 
 /** Workers block waiting for jobs; BullMQ needs `maxRetriesPerRequest: null` there. */
-export function workerConnection(config: AppConfig): ConnectionOptions {
+export function workerConnection(config: AppConfig, pgPool: pg.Pool | null): ConnectionOptions {
   if (config.queue.backend === 'postgres') {
-    return postgresConnection(config, 3);
+    return pgPool as unknown as ConnectionOptions;
   }
   return {
     url: config.redis.url,
@@ -42,23 +41,6 @@ export function workerConnection(config: AppConfig): ConnectionOptions {
     connectTimeout: 2000,
     retryStrategy: (attempt: number) => Math.min(attempt * 200, 5000),
   };
-}
-
-/**
- * BullMQ's own pool per queue or worker (small: each holds at most a couple of connections), in
- * its own schema. `migrate: true` creates or upgrades that schema under BullMQ's advisory lock, so
- * it is safe with several processes starting at once and needs no separate release step.
- */
-function postgresConnection(config: AppConfig, max: number): ConnectionOptions {
-  return {
-    connectionString: config.database.url,
-    schema: PG_QUEUE_SCHEMA,
-    migrate: true,
-    max,
-    connectionTimeoutMillis: config.database.connectTimeoutMs,
-    keepAlive: true,
-    application_name: 'nest-starter-queue',
-  } as unknown as ConnectionOptions;
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   type BeforeApplicationShutdown,
+  Inject,
   Injectable,
   Logger,
   type OnApplicationBootstrap,
@@ -14,6 +15,8 @@ import { JobQueue } from './job-queue.service.js';
 import { isJobName, JOB_NAMES, JOBS, QUEUE_NAMES, type JobName, type QueueName } from './job-registry.js';
 import { checkProcessors, type FoundProcessor } from './processor-check.js';
 import { defaultJobOptions, workerConnection } from './queue-options.js';
+import { QUEUE_PG_POOL } from './queue-pg-pool.js';
+import type pg from 'pg';
 
 type AnyHandler = JobHandler<JobName>;
 
@@ -34,6 +37,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly config: AppConfig,
     private readonly discovery: DiscoveryService,
     private readonly jobs: JobQueue,
+    @Inject(QUEUE_PG_POOL) private readonly pgPool: pg.Pool | null,
     @Optional() private readonly reporter?: ErrorReporter,
   ) {}
 
@@ -95,7 +99,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   private startWorker(queue: QueueName): Worker {
     const lock = this.config.worker.lockDurationMs;
     const worker = new Worker(queue, (job: Job) => this.process(job), {
-      connection: workerConnection(this.config),
+      connection: workerConnection(this.config, this.pgPool),
       prefix: this.config.queue.prefix,
       concurrency: this.config.worker.concurrency,
       lockDuration: lock,

@@ -6,6 +6,8 @@ import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { JobQueue } from './job-queue.service.js';
 import { QUEUE_NAMES } from './job-registry.js';
 import { defaultJobOptions, producerConnection, selectQueueBackend } from './queue-options.js';
+import { QUEUE_PG_POOL, QueuePgPoolModule } from './queue-pg-pool.js';
+import type pg from 'pg';
 
 export const QUEUE_READINESS = Symbol('QUEUE_READINESS');
 
@@ -18,11 +20,13 @@ export const QUEUE_READINESS = Symbol('QUEUE_READINESS');
 @Module({
   imports: [
     TerminusModule,
+    QueuePgPoolModule,
     BullModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => {
+      imports: [QueuePgPoolModule],
+      inject: [AppConfig, QUEUE_PG_POOL],
+      useFactory: (config: AppConfig, pgPool: pg.Pool | null) => {
         selectQueueBackend(config);
-        return { connection: producerConnection(config), prefix: config.queue.prefix, defaultJobOptions: defaultJobOptions(config) };
+        return { connection: producerConnection(config, pgPool), prefix: config.queue.prefix, defaultJobOptions: defaultJobOptions(config) };
       },
     }),
     BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),
