@@ -3,8 +3,10 @@ import { cpus } from 'node:os';
 import { coldStart } from './cold-start.mjs';
 import { sessionsBench } from './sessions.mjs';
 import { queueBench } from './queue.mjs';
+import { accountsBench } from './accounts.mjs';
 
 console.log(`node ${process.version}, ${cpus().length} cores\n`);
 await coldStart();
 await sessionsBench();
 await queueBench();
+await accountsBench();
