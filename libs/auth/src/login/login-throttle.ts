@@ -42,8 +42,11 @@ export class LoginThrottle {
     this.perIp = make('ip', config.auth.maxFailuresPerIp);
   }
 
-  /** Throws TooManyAttemptsError while either counter is exhausted. */
-  async assertAllowed(email: string, ip: string): Promise<void> {
+  /**
+   * Throws TooManyAttemptsError while either counter is exhausted. Returns whether the account
+   * has failures counted, so that a good login resets the counter only when there is one.
+   */
+  async assertAllowed(email: string, ip: string): Promise<{ accountHasFailures: boolean }> {
     const [account, client] = await Promise.all([this.read(this.perAccount, accountKey(email)), this.read(this.perIp, ip)]);
     let waitMs = 0;
     for (const [res, limit] of [
@@ -57,6 +60,7 @@ export class LoginThrottle {
     if (waitMs > 0) {
       throw new TooManyAttemptsError(Math.ceil(waitMs / 1000));
     }
+    return { accountHasFailures: (account?.consumedPoints ?? 0) > 0 };
   }
 
   async recordFailure(email: string, ip: string): Promise<void> {

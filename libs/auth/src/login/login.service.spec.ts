@@ -34,6 +34,7 @@ function setup(
       if (options.blocked) {
         throw new Error('blocked');
       }
+      return { accountHasFailures: true };
     },
     recordFailure: async () => undefined,
     recordSuccess: async () => undefined,

@@ -29,7 +29,7 @@ export class LoginService {
     if (typeof email !== 'string' || typeof password !== 'string' || email.length > 254 || [...password].length > PASSWORD_MAX_LENGTH * 2) {
       throw new LoginFailedError();
     }
-    await this.throttle.assertAllowed(email, ip);
+    const { accountHasFailures } = await this.throttle.assertAllowed(email, ip);
     const user = await this.users.findWithSecretByEmail(email.trim());
     let valid = false;
     if (user?.passwordHash) {
@@ -41,7 +41,9 @@ export class LoginService {
       await this.throttle.recordFailure(email, ip);
       throw new LoginFailedError();
     }
-    await this.throttle.recordSuccess(email);
+    if (accountHasFailures) {
+      await this.throttle.recordSuccess(email);
+    }
     if (this.config.auth.requireEmailConfirmation && !user.emailConfirmedAt) {
       throw new EmailNotConfirmedError();
     }
