@@ -1,10 +1,9 @@
 import { jest } from '@jest/globals';
-import { createTestDatabase, testEnv, testRedisUrl, type TestDatabase } from '@app/testing';
+import { createTestDatabase, testEnv, testRedisUrl, type TestDatabase, runCli } from '@app/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { FormClient } from '../../api/test/support/form-client.js';
 import { startApi } from '../../api/test/support/api-harness.js';
-import { runCli } from '../../worker/test/support/run-cli.js';
 
 jest.setTimeout(90000);
 

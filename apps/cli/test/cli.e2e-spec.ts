@@ -1,6 +1,5 @@
 import { jest } from '@jest/globals';
-import { createTestDatabase, testEnv, testRedisUrl, type TestDatabase } from '@app/testing';
-import { runCli } from '../../worker/test/support/run-cli.js';
+import { createTestDatabase, testEnv, testRedisUrl, type TestDatabase, runCli } from '@app/testing';
 
 jest.setTimeout(60000);
 

@@ -2,13 +2,10 @@ import { jest } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JobQueue } from '@app/queue';
-import { createTestDatabase, freePort, testEnv, testRedisUrl, type TestDatabase } from '@app/testing';
+import { createTestDatabase, freePort, testEnv, testRedisUrl, type TestDatabase, runCli, SmtpSink } from '@app/testing';
 import request from 'supertest';
 import { startMailApi } from './support/mail-api.js';
-import { runCli } from './support/run-cli.js';
-import { SmtpSink } from './support/smtp-sink.js';
 import { eventually, outboxRows, startWorker } from './support/worker-harness.js';
-
 
 // Real services and processes on a shared 2-core machine: bounds are generous, waits are event-driven.
 jest.setTimeout(60000);

@@ -3,13 +3,11 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MailService } from '@app/mail';
 import { JobQueue } from '@app/queue';
-import { createTestDatabase, freePort, testEnv, testRedisUrl, type TestDatabase } from '@app/testing';
+import { createTestDatabase, freePort, testEnv, testRedisUrl, type TestDatabase, SmtpSink } from '@app/testing';
 import request from 'supertest';
 import { sessionCookie } from '../../api/test/support/session-probe.js';
 import { startMailApi } from './support/mail-api.js';
-import { SmtpSink } from './support/smtp-sink.js';
 import { eventually, outboxRows, startWorker } from './support/worker-harness.js';
-
 
 // Real services and processes on a shared 2-core machine: bounds are generous, waits are event-driven.
 jest.setTimeout(60000);
@@ -117,7 +115,9 @@ describe('mail through the queue and the worker (Redis)', () => {
   it('sends a mail once for one idempotency key, however often it is requested', async () => {
     const mail = api.get(MailService);
     const data = { firstName: 'Ida', resetUrl: 'http://localhost:3000/reset?token=r1', expiresInMinutes: 60 };
-    const ids = await Promise.all([1, 2, 3].map(() => mail.send('reset-password', 'ida@example.org', data, { idempotencyKey: 'reset:ida:1' })));
+    const ids = await Promise.all(
+      [1, 2, 3].map(() => mail.send('reset-password', 'ida@example.org', data, { idempotencyKey: 'reset:ida:1' })),
+    );
     expect(new Set(ids).size).toBe(1);
     await eventually(async () => (await outboxRows(db.url, "id = $1 AND status = 'sent'", [ids[0]])).length === 1);
     expect(await mail.send('reset-password', 'ida@example.org', data, { idempotencyKey: 'reset:ida:1' })).toBe(ids[0]);

@@ -4,11 +4,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig } from '@app/config';
 import { JobQueue, QueueWorkers } from '@app/queue';
 import { FileSessionStore, generateSessionId, sessionStoreFactory } from '@app/session';
-import { createTestDatabase, testEnv, type TestDatabase } from '@app/testing';
+import { createTestDatabase, testEnv, type TestDatabase, SmtpSink } from '@app/testing';
 import { rm } from 'node:fs/promises';
 import request from 'supertest';
 import { startMailApi } from './support/mail-api.js';
-import { SmtpSink } from './support/smtp-sink.js';
 import { eventually, outboxRows, startWorker } from './support/worker-harness.js';
 
 jest.setTimeout(60000);

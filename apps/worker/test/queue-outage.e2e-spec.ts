@@ -1,11 +1,20 @@
 import { jest } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createTestDatabase, freePort, TcpProxy, testEnv, testRedisUrl, waitFor, withHostPort, type TestDatabase } from '@app/testing';
+import {
+  createTestDatabase,
+  freePort,
+  TcpProxy,
+  testEnv,
+  testRedisUrl,
+  waitFor,
+  withHostPort,
+  type TestDatabase,
+  SmtpSink,
+} from '@app/testing';
 import { rm } from 'node:fs/promises';
 import request from 'supertest';
 import { startMailApi } from './support/mail-api.js';
 import type { INestApplicationContext } from '@nestjs/common';
-import { SmtpSink } from './support/smtp-sink.js';
 import { eventually, outboxRows, startWorker } from './support/worker-harness.js';
 
 jest.setTimeout(60000);
@@ -55,7 +64,11 @@ describe('queue unavailable when a request sends mail', () => {
 
   it('queues again once Redis is back, by itself', async () => {
     await proxy.restore();
-    await waitFor(async () => (await http.post('/probe/mail').send({ to: 'back@example.org', firstName: 'Back' })).status === 202, 20000, 200);
+    await waitFor(
+      async () => (await http.post('/probe/mail').send({ to: 'back@example.org', firstName: 'Back' })).status === 202,
+      20000,
+      200,
+    );
   });
 });
 
@@ -76,7 +89,10 @@ describe('queue never reachable since start', () => {
 
   it('answers 503 after the enqueue timeout instead of waiting for Redis', async () => {
     const started = Date.now();
-    const res = await request(api.getHttpServer()).post('/probe/mail').set('Accept', 'application/json').send({ to: 'x@example.org', firstName: 'X' });
+    const res = await request(api.getHttpServer())
+      .post('/probe/mail')
+      .set('Accept', 'application/json')
+      .send({ to: 'x@example.org', firstName: 'X' });
     expect(res.status).toBe(503);
     expect(Date.now() - started).toBeLessThan(6000);
   });

@@ -2,13 +2,12 @@ import { jest } from '@jest/globals';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { JobProcessor, JobQueue } from '@app/queue';
-import { createTestDatabase, spawnBuiltApp, testEnv, testRedisUrl, type SpawnedApp, type TestDatabase } from '@app/testing';
+import { createTestDatabase, spawnBuiltApp, testEnv, testRedisUrl, type SpawnedApp, type TestDatabase, SmtpSink } from '@app/testing';
 import { Module } from '@nestjs/common';
 import request from 'supertest';
 import { SessionReapProcessor } from '../src/processors/session-reap.processor.js';
 import { WorkerModule } from '../src/worker.module.js';
 import { startMailApi } from './support/mail-api.js';
-import { SmtpSink } from './support/smtp-sink.js';
 import { eventually, outboxRows } from './support/worker-harness.js';
 
 // Real services and processes on a shared 2-core machine: bounds are generous, waits are event-driven.
@@ -105,7 +104,13 @@ describe('worker process faults', () => {
     expect((await outboxRows(db.url, 'id = $1', [running]))[0].status).toBe('sent');
     // The job queued after SIGTERM waits for the next worker instead of being half-run.
     expect((await outboxRows(db.url, 'id = $1', [later]))[0]).toMatchObject({ status: 'queued', attempts: 0 });
-    expect(await api.get(JobQueue).queue('mail').getJob(`mail-${later}`).then((j) => j?.getState())).toBe('waiting');
+    expect(
+      await api
+        .get(JobQueue)
+        .queue('mail')
+        .getJob(`mail-${later}`)
+        .then((j) => j?.getState()),
+    ).toBe('waiting');
   });
 });
 
@@ -132,7 +137,10 @@ describe('worker boot check', () => {
 
   type Builder = ReturnType<typeof Test.createTestingModule>;
 
-  async function bootMessage(extraImports: Array<typeof SecondMailProcessorModule>, adjust: (b: Builder) => Builder = (b) => b): Promise<string> {
+  async function bootMessage(
+    extraImports: Array<typeof SecondMailProcessorModule>,
+    adjust: (b: Builder) => Builder = (b) => b,
+  ): Promise<string> {
     const env = testEnv({ DATABASE_URL: db.url, REDIS_URL: testRedisUrl() });
     const moduleRef = await adjust(Test.createTestingModule({ imports: [WorkerModule.forRoot({ env }), ...extraImports] })).compile();
     try {

@@ -3,3 +3,5 @@ export { createTestDatabase, testServerUrl, withHostPort, type TestDatabase } fr
 export { testEnv, testRedisUrl } from './test-env.js';
 export { waitFor } from './wait-for.js';
 export { freePort, spawnBuiltApp, type SpawnedApp } from './spawn-app.js';
+export { SmtpSink, type ReceivedMail, type SmtpGate } from './smtp-sink.js';
+export { runCli, type CliResult } from './run-cli.js';

@@ -29,9 +29,7 @@ export function spawnBuiltApp(app: 'api' | 'worker', env: Record<string, string 
   };
   child.stdout!.on('data', collect);
   child.stderr!.on('data', collect);
-  const exited = new Promise<number | string>((resolve) =>
-    child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
+  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => resolve(code ?? signal ?? -1)));
   return {
     child,
     exited,
@@ -50,13 +48,15 @@ export function spawnBuiltApp(app: 'api' | 'worker', env: Record<string, string 
           reject(new Error(`timed out waiting for ${pattern} in output:\n${out}`));
         }, timeoutMs);
         listeners.add(check);
-        void exited.then(() => setTimeout(() => {
-          if (!pattern.test(out)) {
-            clearTimeout(timer);
-            listeners.delete(check);
-            reject(new Error(`process exited before ${pattern}; output:\n${out}`));
-          }
-        }, 50));
+        void exited.then(() =>
+          setTimeout(() => {
+            if (!pattern.test(out)) {
+              clearTimeout(timer);
+              listeners.delete(check);
+              reject(new Error(`process exited before ${pattern}; output:\n${out}`));
+            }
+          }, 50),
+        );
         check();
       });
     },

@@ -1,9 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { createTestDatabase, testEnv, testRedisUrl, waitFor, type TestDatabase } from '@app/testing';
+import { createTestDatabase, testEnv, testRedisUrl, waitFor, type TestDatabase, SmtpSink, type ReceivedMail } from '@app/testing';
 import { rm } from 'node:fs/promises';
 import request from 'supertest';
-import { SmtpSink, type ReceivedMail } from '../../../worker/test/support/smtp-sink.js';
 import { startWorker } from '../../../worker/test/support/worker-harness.js';
 import { startApi } from './api-harness.js';
 
