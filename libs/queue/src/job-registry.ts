@@ -1,3 +1,4 @@
+import type { ErrorReportInput } from '@app/errors';
 import type { RepeatOptions } from 'bullmq';
 
 /**
@@ -31,22 +32,15 @@ export type JobName = keyof JobPayloads;
 export const QUEUE_NAMES = ['mail', 'maintenance', 'system'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-export interface ErrorReportPayload {
+/** What the failure's context was (see ErrorReportInput), plus the error reduced to scrubbed text. */
+export interface ErrorReportPayload extends Omit<ErrorReportInput, 'error'> {
   /** Same fingerprint, same window: one mail. */
   fingerprint: string;
-  source: 'http' | 'job';
   /** Already scrubbed of secrets (see libs/mail error-report.ts). */
   errorName: string;
   message: string;
   stack: string;
   occurredAt: string;
-  requestId?: string;
-  method?: string;
-  route?: string;
-  userId?: string;
-  jobName?: string;
-  jobId?: string;
-  attempts?: number;
 }
 
 export interface JobDefinition<N extends JobName> {

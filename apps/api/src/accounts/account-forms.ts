@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, IsEmail, IsString, MaxLength, MinLength, validateSync } from 'class-validator';
 
@@ -7,37 +8,35 @@ import { getMetadataStorage, IsEmail, IsString, MaxLength, MinLength, validateSy
  * rides along without being an "unknown property".
  */
 
-export class RegisterForm {
-  @MaxLength(254, { message: 'Use at most 254 characters.' })
-  @IsEmail({}, { message: 'Enter a valid email address.' })
-  email: string;
+/**
+ * An address field: the same rules and messages wherever a form asks for one. Listed in the order
+ * they are checked (with stopAtFirstError the first failing rule gives the message).
+ */
+const EmailField = () =>
+  applyDecorators(IsEmail({}, { message: 'Enter a valid email address.' }), MaxLength(254, { message: 'Use at most 254 characters.' }));
 
-  @MaxLength(100, { message: 'Use at most 100 characters.' })
-  @IsString({ message: 'Enter your first name.' })
-  firstName: string = '';
-
-  @MaxLength(100, { message: 'Use at most 100 characters.' })
-  @IsString({ message: 'Enter your last name.' })
-  lastName: string = '';
-
-  @IsString({ message: 'Enter a password.' })
-  password: string;
-}
+const NameField = (missing: string) =>
+  applyDecorators(IsString({ message: missing }), MaxLength(100, { message: 'Use at most 100 characters.' }));
 
 export class EmailForm {
-  @MaxLength(254, { message: 'Use at most 254 characters.' })
-  @IsEmail({}, { message: 'Enter a valid email address.' })
+  @EmailField()
   email: string;
 }
 
 export class NamesForm {
-  @MaxLength(100, { message: 'Use at most 100 characters.' })
-  @IsString({ message: 'Enter your first name.' })
+  @NameField('Enter your first name.')
   firstName: string = '';
 
-  @MaxLength(100, { message: 'Use at most 100 characters.' })
-  @IsString({ message: 'Enter your last name.' })
+  @NameField('Enter your last name.')
   lastName: string = '';
+}
+
+export class RegisterForm extends NamesForm {
+  @EmailField()
+  email: string;
+
+  @IsString({ message: 'Enter a password.' })
+  password: string;
 }
 
 export class EmailChangeForm extends EmailForm {
