@@ -112,8 +112,15 @@ export function readForm<T extends object>(
   return { ok: false, values: values as Partial<T>, errors };
 }
 
-/** The properties class-validator knows about for a form class (declared with decorators). */
+const fieldsByForm = new WeakMap<object, string[]>();
+
+/** The properties class-validator knows about for a form class (declared with decorators), looked up once per class. */
 function declaredFields(form: new () => object): string[] {
-  const metadata = getMetadataStorage().getTargetValidationMetadatas(form, '', true, false);
-  return [...new Set(metadata.map((m) => m.propertyName))];
+  let fields = fieldsByForm.get(form);
+  if (!fields) {
+    const metadata = getMetadataStorage().getTargetValidationMetadatas(form, '', true, false);
+    fields = [...new Set(metadata.map((m) => m.propertyName))];
+    fieldsByForm.set(form, fields);
+  }
+  return fields;
 }

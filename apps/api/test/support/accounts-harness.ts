@@ -42,7 +42,7 @@ export async function startAccountsStack(store: 'redis' | 'file', overrides: Rec
   const api = await startApi({ env });
   const worker = await startWorker(env);
   const mailsTo = (address: string) =>
-    sink.received.filter((m) => m.envelope.to.includes(address.toLowerCase()) || m.envelope.to.includes(address));
+    sink.received.filter((m) => m.envelope.to.some((to) => to.toLowerCase() === address.toLowerCase()));
   return {
     db,
     sink,

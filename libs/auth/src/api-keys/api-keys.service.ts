@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError } from '@app/errors';
 import { queryRows } from '@app/database';
+import { isUUID } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { hasAnyRole, type Principal } from '../access/principal.js';
 import { digest, isSecretFormat, newSecret, sameDigest } from '../tokens/secret-token.js';
@@ -25,8 +26,6 @@ export interface NewApiKey extends ApiKeySummary {
   /** `<id>.<secret>`: shown once, never stored. */
   token: string;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class ApiKeysService {
@@ -74,7 +73,7 @@ export class ApiKeysService {
 
   /** Takes effect at once: the next request with the key is refused. */
   async delete(userId: string, keyId: string): Promise<boolean> {
-    if (!UUID.test(keyId)) {
+    if (!isUUID(keyId)) {
       return false;
     }
     const rows = await queryRows<{ id: string }>(this.db, `DELETE FROM api_keys WHERE id = $1 AND user_id = $2 RETURNING id`, [
@@ -89,7 +88,7 @@ export class ApiKeysService {
    * owner's roles; a disabled owner or a wrong secret is null, compared in constant time.
    */
   async authenticate(keyId: string, secret: string): Promise<Principal | null> {
-    if (!UUID.test(keyId) || !isSecretFormat(secret)) {
+    if (!isUUID(keyId) || !isSecretFormat(secret)) {
       return null;
     }
     const rows = await queryRows<{

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryRows } from '@app/database';
+import { isUUID } from 'class-validator';
 import type { DataSource, EntityManager } from 'typeorm';
 import { User } from './user.entity.js';
 
@@ -19,8 +20,6 @@ export interface UserWithSecret extends User {
   passwordHash: string | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** Small, single-purpose queries on users and their roles (architecture rule 4). */
 @Injectable()
 export class UsersRepository {
@@ -32,7 +31,7 @@ export class UsersRepository {
 
   /** Ids come from sessions and URLs; a malformed one is "not found", never a database error. */
   static isUserId(id: unknown): id is string {
-    return typeof id === 'string' && UUID.test(id);
+    return typeof id === 'string' && isUUID(id);
   }
 
   async findAuthState(id: string): Promise<UserAuthState | null> {
