@@ -1,4 +1,4 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, type Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import type { AppConfigOptions } from '@app/config';
@@ -23,7 +23,7 @@ class SessionOnlyModule implements NestModule {
     applyToPages(consumer, SessionMiddleware);
   }
 
-  static forRoot(options: AppConfigOptions): DynamicModule {
+  static forRoot(options: AppConfigOptions, extra: Array<Type | DynamicModule>): DynamicModule {
     return {
       module: SessionOnlyModule,
       imports: [
@@ -33,13 +33,21 @@ class SessionOnlyModule implements NestModule {
         SessionModule,
         WebModule,
         SessionProbeModule,
+        ...extra,
       ],
     };
   }
 }
 
-export async function startSessionApp({ env }: { env: Record<string, string | undefined> }): Promise<NestExpressApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [SessionOnlyModule.forRoot({ env })] }).compile();
+/** `imports`: more probe modules (the worker's tests add routes that send mail and fail on purpose). */
+export async function startSessionApp({
+  env,
+  imports = [],
+}: {
+  env: Record<string, string | undefined>;
+  imports?: Array<Type | DynamicModule>;
+}): Promise<NestExpressApplication> {
+  const moduleRef = await Test.createTestingModule({ imports: [SessionOnlyModule.forRoot({ env }, imports)] }).compile();
   const app = moduleRef.createNestApplication<NestExpressApplication>({ logger: false });
   configureHttp(app);
   await app.init();
