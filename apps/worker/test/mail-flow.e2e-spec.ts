@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MailService } from '@app/mail';
-import { JobQueue } from '@app/queue';
+import { JobQueue, QueueWorkers } from '@app/queue';
 import { createTestDatabase, freePort, testEnv, testRedisUrl, type TestDatabase, SmtpSink } from '@app/testing';
 import request from 'supertest';
 import { sessionCookie } from '../../api/test/support/session-probe.js';
@@ -34,6 +34,7 @@ describe('mail through the queue and the worker (Redis)', () => {
       ERROR_MAIL_ENABLED: 'true',
       JOB_BACKOFF_MS: '100',
       WORKER_HEALTH_PORT: String(healthPort),
+      WORKER_CONCURRENCY: '3',
     });
     api = await startMailApi(env);
     http = request(api.getHttpServer());
@@ -135,6 +136,26 @@ describe('mail through the queue and the worker (Redis)', () => {
     const body = (await res.json()) as { details: Record<string, { status: string }> };
     expect(body.details.database.status).toBe('up');
     expect(body.details.queue.status).toBe('up');
+  });
+
+  it('gives every job the default policy and runs the configured concurrency', async () => {
+    const jobs = worker.get(JobQueue);
+    const id = await jobs.enqueue('system.ping', { sentAt: Date.now() });
+    const done = await eventually(async () => {
+      const job = await jobs.queue('system').getJob(id);
+      return (await job?.isCompleted()) ? job : undefined;
+    });
+    // Retried with exponential backoff, kept for inspection when it fails for good (30 days),
+    // trimmed once it succeeds (the last 1000, at most a day old).
+    expect(done!.opts).toMatchObject({
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 100 },
+      removeOnComplete: { age: 86400, count: 1000 },
+      removeOnFail: { age: 30 * 86400 },
+    });
+    const running = worker.get(QueueWorkers).running;
+    expect(running.length).toBeGreaterThan(0);
+    expect(running.map((w) => w.concurrency)).toEqual(running.map(() => 3));
   });
 
   it('declares the scheduled jobs', async () => {
