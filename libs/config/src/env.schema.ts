@@ -1,17 +1,5 @@
 import { Transform } from 'class-transformer';
-import {
-  IsBoolean,
-  IsEmail,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUrl,
-  Matches,
-  Max,
-  Min,
-  MinLength,
-} from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -32,8 +20,7 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * implicit conversion turns "false" into `true` and "abc" into `NaN`, which would hide typos.
  * Anything we cannot parse is passed through unchanged so the validator reports it by name.
  */
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const toBool = ({ value }: { value: unknown }) => {
   if (typeof value !== 'string') {
     return value;
@@ -175,6 +162,17 @@ export class EnvironmentVariables {
   @Max(16)
   @IsInt()
   AUTH_ARGON2_PARALLELISM: number;
+
+  /**
+   * Password hashes computed at once, per process (the rest wait their turn). Unset: one per
+   * core this process may run on, leaving at least one libuv thread free for file I/O.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @Min(1)
+  @Max(64)
+  @IsInt()
+  AUTH_HASH_CONCURRENCY?: number;
 
   @Transform(toInt)
   @Min(1)

@@ -1,5 +1,5 @@
 import { ConfigValidationError } from './config-validation.error.js';
-import { toAppConfig } from './app-config.js';
+import { defaultHashConcurrency, toAppConfig } from './app-config.js';
 import { validateEnv } from './validate-env.js';
 
 const PROD_OK = {
@@ -96,9 +96,7 @@ describe('validateEnv', () => {
   });
 
   it('refuses plain http as the public URL in production', () => {
-    expect(problemsOf({ ...PROD_OK, APP_BASE_URL: 'http://app.example.org' })).toEqual([
-      'APP_BASE_URL must use https:// in production',
-    ]);
+    expect(problemsOf({ ...PROD_OK, APP_BASE_URL: 'http://app.example.org' })).toEqual(['APP_BASE_URL must use https:// in production']);
   });
 });
 
@@ -126,7 +124,9 @@ describe('queue, worker and mail configuration', () => {
 
   it('accepts SMTP given as host, port and credentials', () => {
     const { SMTP_URL: _url, ...rest } = PROD_OK;
-    const config = toAppConfig(validateEnv({ ...rest, SMTP_HOST: 'smtp.example.org', SMTP_PORT: '587', SMTP_USER: 'u', SMTP_PASSWORD: 'p' }));
+    const config = toAppConfig(
+      validateEnv({ ...rest, SMTP_HOST: 'smtp.example.org', SMTP_PORT: '587', SMTP_USER: 'u', SMTP_PASSWORD: 'p' }),
+    );
     expect(config.mail.smtp).toEqual({ host: 'smtp.example.org', port: 587, secure: undefined, user: 'u', password: 'p' });
   });
 
@@ -146,5 +146,20 @@ describe('queue, worker and mail configuration', () => {
       'ADMIN_EMAILS must be a comma-separated list of email addresses',
       'QUEUE_BACKEND=redis needs REDIS_URL',
     ]);
+  });
+});
+
+describe('password hashing concurrency', () => {
+  it('defaults to one hash per available core, leaving a libuv thread for file I/O', () => {
+    const config = toAppConfig(validateEnv({}));
+    expect(config.auth.hashConcurrency).toBe(defaultHashConcurrency());
+    expect(config.auth.hashConcurrency).toBeGreaterThanOrEqual(1);
+    expect(config.auth.hashConcurrency).toBeLessThanOrEqual(3); // libuv's default pool is 4 threads
+  });
+
+  it('takes AUTH_HASH_CONCURRENCY when set, and rejects what is not a count', () => {
+    expect(toAppConfig(validateEnv({ AUTH_HASH_CONCURRENCY: '6' })).auth.hashConcurrency).toBe(6);
+    expect(problemsOf({ AUTH_HASH_CONCURRENCY: '0' })).toEqual(['AUTH_HASH_CONCURRENCY must not be less than 1']);
+    expect(problemsOf({ AUTH_HASH_CONCURRENCY: 'many' })).toEqual(['AUTH_HASH_CONCURRENCY must be an integer number']);
   });
 });

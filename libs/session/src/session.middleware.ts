@@ -139,7 +139,16 @@ class RequestSession implements SessionOps {
 
   newState(): SessionState {
     const at = this.shared.now();
-    return { id: generateSessionId(), isNew: true, createdAt: at, lastSeenAt: at, snapshot: '{}', destroyed: false, resign: false, ops: this };
+    return {
+      id: generateSessionId(),
+      isNew: true,
+      createdAt: at,
+      lastSeenAt: at,
+      snapshot: '{}',
+      destroyed: false,
+      resign: false,
+      ops: this,
+    };
   }
 
   // SessionOps: what req.session.save() & co. do.
@@ -159,6 +168,15 @@ class RequestSession implements SessionOps {
     await this.destroy(session);
     const fresh = new Session(this.newState());
     this.req.session = fresh;
+    return fresh;
+  }
+
+  async regenerateWith(session: Session, data: Record<string, unknown>): Promise<Session> {
+    const fresh = new Session(this.newState(), data);
+    this.req.session = fresh;
+    // Both writes are issued in this turn, so a batching store sends them together. Whichever
+    // fails, the request fails (503), and the old id never gains the new data either way.
+    await Promise.all([this.destroy(session), this.commit(fresh, this.shared.now())]);
     return fresh;
   }
 
@@ -231,7 +249,10 @@ class RequestSession implements SessionOps {
       const remainingMs = state.createdAt + lifetime.absoluteTtlMs - now();
       this.res.append(
         'Set-Cookie',
-        serializeCookie(cookieName, signSessionId(state.id, secrets[0]), { ...cookieBase, maxAge: Math.max(0, Math.floor(remainingMs / 1000)) }),
+        serializeCookie(cookieName, signSessionId(state.id, secrets[0]), {
+          ...cookieBase,
+          maxAge: Math.max(0, Math.floor(remainingMs / 1000)),
+        }),
       );
     } else if (!persisted && this.raw !== undefined) {
       // The browser holds a cookie for a session that is gone (or never was): drop it.
@@ -277,7 +298,14 @@ class RequestSession implements SessionOps {
     res.removeHeader('Content-Length');
     if (wantsJson(req)) {
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      end.call(res, JSON.stringify({ statusCode: 503, code: 'service_unavailable', message: 'The session store is unavailable. Please try again shortly.' }));
+      end.call(
+        res,
+        JSON.stringify({
+          statusCode: 503,
+          code: 'service_unavailable',
+          message: 'The session store is unavailable. Please try again shortly.',
+        }),
+      );
     } else {
       res.setHeader('Content-Type', 'text/plain; charset=utf-8');
       end.call(res, '503 Service unavailable: the session store is unavailable. Please try again shortly.\n');

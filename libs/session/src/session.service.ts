@@ -43,10 +43,7 @@ export class SessionService {
    * change); without it the new session starts empty (login).
    */
   async regenerate(req: Request, options: { keepData?: boolean } = {}): Promise<void> {
-    const data = options.keepData ? { ...sessionOf(req) } : {};
-    await sessionOf(req).regenerate();
-    Object.assign(sessionOf(req), data);
-    await sessionOf(req).save();
+    await sessionOf(req).regenerateWith(options.keepData ? { ...sessionOf(req) } : {});
   }
 
   /**
@@ -54,9 +51,7 @@ export class SessionService {
    * user id (which indexes the session) and the auth epoch the accounts code compares against.
    */
   async signIn(req: Request, userId: string, authEpoch: number): Promise<void> {
-    await sessionOf(req).regenerate();
-    Object.assign(sessionOf(req), { userId, authEpoch });
-    await sessionOf(req).save();
+    await sessionOf(req).regenerateWith({ userId, authEpoch });
   }
 
   /**

@@ -20,6 +20,7 @@ export interface SessionOps {
   save(session: Session): Promise<void>;
   destroy(session: Session): Promise<void>;
   regenerate(session: Session): Promise<Session>;
+  regenerateWith(session: Session, data: Record<string, unknown>): Promise<Session>;
   reload(session: Session): Promise<void>;
 }
 
@@ -66,6 +67,14 @@ export class Session {
   /** New id, empty data; the old record is destroyed (session fixation defence). */
   regenerate(cb?: Callback): Promise<void> {
     return settle(this[STATE].ops.regenerate(this), cb);
+  }
+
+  /**
+   * regenerate() + assign `data` + save(), with the old record's deletion and the new one's
+   * creation sent together (one round trip on the Redis store). Resolves once both are done.
+   */
+  regenerateWith(data: Record<string, unknown>): Promise<void> {
+    return settle(this[STATE].ops.regenerateWith(this, data));
   }
 
   /** Re-reads the data from the store. */

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import argon2 from 'argon2';
+import pLimit, { type LimitFunction } from 'p-limit';
 
 /**
  * Port for password hashing (architecture rule 3): Argon2id in the apps, a cheaper stand-in
@@ -29,19 +30,27 @@ export function normalizePassword(password: string): string {
 export class Argon2PasswordHasher extends PasswordHasher {
   private readonly options: argon2.HashOptions & { raw?: false };
   private dummy?: Promise<string>;
+  /**
+   * Every hash and verification passes this gate (AUTH_HASH_CONCURRENCY, by default one per
+   * core; see defaultHashConcurrency): a login burst queues here instead of filling libuv's
+   * pool and holding 19 MiB per attempt at once. Unknown-account checks pass the same gate, so
+   * queueing cannot tell them apart either.
+   */
+  private readonly gate: LimitFunction;
 
   constructor(config: AppConfig) {
     super();
     this.options = { type: argon2.argon2id, ...config.auth.argon2 };
+    this.gate = pLimit(config.auth.hashConcurrency);
   }
 
   hash(password: string): Promise<string> {
-    return argon2.hash(normalizePassword(password), this.options);
+    return this.gate(() => argon2.hash(normalizePassword(password), this.options));
   }
 
   async verify(hash: string, password: string): Promise<boolean> {
     try {
-      return await argon2.verify(hash, normalizePassword(password));
+      return await this.gate(() => argon2.verify(hash, normalizePassword(password)));
     } catch {
       return false; // not an argon2 hash (e.g. imported from elsewhere): treated as a wrong password
     }
@@ -56,7 +65,7 @@ export class Argon2PasswordHasher extends PasswordHasher {
   }
 
   async verifyDummy(password: string): Promise<void> {
-    this.dummy ??= argon2.hash('dummy password for unknown accounts', this.options);
+    this.dummy ??= this.hash('dummy password for unknown accounts');
     await this.verify(await this.dummy, password);
   }
 }

@@ -1,0 +1,83 @@
+// The floor under any login on this machine: the same I/O as our POST /login with no framework
+// at all, so that bench/accounts.mjs can tell the cost of a login's unavoidable work from the
+// cost of ours. `node bench/accounts/login-floor.mjs <port> <database-url> <redis-url>`.
+//
+// Per login, like the api: read the form body; read the account's and the IP's failure counters
+// (Redis, one round trip); look the user up (PostgreSQL); Argon2id verification through a gate of
+// one hash per available core (as the api's default); replace the pre-login session with a new
+// one (Redis, one round trip); record the login time (PostgreSQL); answer 303 with the cookie.
+// Nothing else: no CSRF check, no signed cookie, no logging, no security headers.
+// GET /login hands out a session cookie and a form token, so the login client can drive both.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { availableParallelism } from 'node:os';
+import argon2 from 'argon2';
+import { Redis } from 'ioredis';
+import pLimit from 'p-limit';
+import pg from 'pg';
+
+const [port, databaseUrl, redisUrl] = process.argv.slice(2);
+const EMAIL = 'bench-admin@example.org';
+const PASSWORD = 'a benchmark passphrase of decent length';
+const prefix = `bench-floor-${process.pid}:`;
+
+const redis = new Redis(redisUrl);
+const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
+const gate = pLimit(Math.max(1, Math.min(availableParallelism(), 3)));
+await pool.query(
+  'CREATE TABLE IF NOT EXISTS floor_users (id serial PRIMARY KEY, email text UNIQUE NOT NULL, hash text NOT NULL, last_login_at timestamptz)',
+);
+const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
+await pool.query('INSERT INTO floor_users (email, hash) VALUES ($1, $2) ON CONFLICT (email) DO UPDATE SET hash = $2', [EMAIL, hash]);
+
+const cookieOf = (header) => /(?:^|;\s*)sid=([^;]+)/.exec(header ?? '')?.[1];
+
+async function login(req, res, body) {
+  const form = new URLSearchParams(body);
+  const email = form.get('email')?.toLowerCase() ?? '';
+  const [account, ip] = await redis.mget(`${prefix}fail:${email}`, `${prefix}fail:${req.socket.remoteAddress}`);
+  if (Number(account) >= 1000 || Number(ip) >= 100000) {
+    res.writeHead(429).end();
+    return;
+  }
+  const { rows } = await pool.query('SELECT id, hash FROM floor_users WHERE email = $1', [email]);
+  const user = rows[0];
+  if (!user || !(await gate(() => argon2.verify(user.hash, form.get('password') ?? '')))) {
+    res.writeHead(401).end();
+    return;
+  }
+  const sid = randomBytes(32).toString('base64url');
+  await redis
+    .multi()
+    .del(`${prefix}sess:${cookieOf(req.headers.cookie)}`)
+    .set(`${prefix}sess:${sid}`, JSON.stringify({ userId: user.id, createdAt: Date.now() }), 'PX', 3_600_000)
+    .exec();
+  await pool.query('UPDATE floor_users SET last_login_at = now() WHERE id = $1', [user.id]);
+  res.writeHead(303, { location: '/', 'set-cookie': `sid=${sid}; Path=/; HttpOnly; SameSite=Lax` }).end();
+}
+
+async function loginForm(res) {
+  const sid = randomBytes(32).toString('base64url');
+  await redis.set(`${prefix}sess:${sid}`, '{}', 'PX', 3_600_000);
+  res.writeHead(200, { 'content-type': 'text/html', 'set-cookie': `sid=${sid}; Path=/; HttpOnly; SameSite=Lax` });
+  res.end('<form method="post"><input type="hidden" name="_csrf" value="floor"></form>');
+}
+
+createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const work = req.method === 'POST' ? login(req, res, Buffer.concat(chunks).toString()) : loginForm(res);
+    work.catch((error) => {
+      console.error(error);
+      res.writeHead(500).end();
+    });
+  });
+}).listen(Number(port), '127.0.0.1', () => console.log('ready'));
+
+process.on('SIGTERM', async () => {
+  await pool.query('DROP TABLE IF EXISTS floor_users');
+  await redis.quit();
+  await pool.end();
+  process.exit(0);
+});
