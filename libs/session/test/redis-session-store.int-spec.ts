@@ -3,6 +3,7 @@ import { processEnv } from '@app/config';
 import { createRedisConnection, waitUntilReady } from '@app/redis';
 import { generateSessionId, RedisSessionStore } from '@app/session';
 import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
 import { CONFORMANCE_LIFETIME, describeSessionStoreContract } from './session-store.conformance.js';
 
 const REDIS_URL = processEnv().TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -54,12 +55,21 @@ describe('RedisSessionStore batching', () => {
 
   const record = (n: number) => ({ createdAt: Date.now(), lastSeenAt: Date.now(), userId: 'u-batch', data: { n } });
 
-  it('sends the commands issued in one turn as one pipeline, in order, each with its own reply', async () => {
+  it('sends the commands issued in one turn as one corked socket write, in order, each with its own reply', async () => {
     const ids = Array.from({ length: 20 }, () => generateSessionId());
-    const pipeline = jest.spyOn(redis, 'pipeline');
+    const socket = (redis as unknown as { stream: Socket }).stream;
+    // For each write ioredis makes: was the socket corked (buffering until the batch is complete)?
+    const corkedAtWrite: boolean[] = [];
+    const write = socket.write.bind(socket) as (...args: unknown[]) => boolean;
+    const spy = jest.spyOn(socket, 'write').mockImplementation(((...args: unknown[]) => {
+      corkedAtWrite.push(socket.writableCorked > 0);
+      return write(...args);
+    }) as typeof socket.write);
+    const cork = jest.spyOn(socket, 'cork');
     try {
       await Promise.all(ids.map((id, n) => store.create(id, record(n))));
-      expect(pipeline).toHaveBeenCalledTimes(1);
+      expect(cork).toHaveBeenCalledTimes(1);
+      expect(corkedAtWrite).toEqual(Array.from({ length: 20 }, () => true));
       // Issued in one turn: create, update, read, destroy of the same id run in that order.
       const [, updated, read, , gone] = await Promise.all([
         store.create(generateSessionId(), record(-1)),
@@ -71,12 +81,14 @@ describe('RedisSessionStore batching', () => {
       expect(updated).toBe(true);
       expect(read?.data).toEqual({ n: 100 });
       expect(gone).toBeNull();
-      expect(pipeline).toHaveBeenCalledTimes(2);
+      expect(cork).toHaveBeenCalledTimes(2);
+      expect(socket.writableCorked).toBe(0);
       const all = await Promise.all(ids.map((id) => store.get(id)));
       expect(all.slice(2).map((r) => r?.data.n)).toEqual(ids.slice(2).map((_, i) => i + 2));
       expect((await store.listByUser('u-batch')).length).toBe(20);
     } finally {
-      pipeline.mockRestore();
+      spy.mockRestore();
+      cork.mockRestore();
     }
   });
 
@@ -94,7 +106,11 @@ describe('RedisSessionStore batching', () => {
     const offline = createRedisConnection('redis://127.0.0.1:1/0'); // nothing listens on port 1
     const dead = new RedisSessionStore(offline, lifetime, prefix);
     try {
-      const results = await Promise.allSettled([dead.get(generateSessionId()), dead.get(generateSessionId()), dead.destroy(generateSessionId())]);
+      const results = await Promise.allSettled([
+        dead.get(generateSessionId()),
+        dead.get(generateSessionId()),
+        dead.destroy(generateSessionId()),
+      ]);
       expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     } finally {
       offline.disconnect();
