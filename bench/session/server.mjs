@@ -8,7 +8,7 @@
 //   POST /write   changes the session (a counter)
 //   GET /mounted  same handler as /plain, but behind the session middleware
 import express from 'express';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,8 +21,11 @@ const PREFIX = `bench:${process.pid}:`;
 const lifetime = { idleTtlMs: 3600_000, absoluteTtlMs: 24 * 3600_000 };
 // Another build of the libs (e.g. a copy made before others rebuild dist/); defaults to dist/.
 const DIST = process.env.BENCH_DIST ?? join(root, 'dist');
+// The file store's directory, removed on exit.
+let sessionsDir;
 // A clean exit on SIGTERM, so that `node --cpu-prof bench/session/server.mjs ...` writes its profile.
 process.on('SIGTERM', () => process.exit(0));
+process.on('exit', () => sessionsDir && rmSync(sessionsDir, { recursive: true, force: true }));
 
 const app = express();
 app.disable('x-powered-by');
@@ -53,7 +56,8 @@ if (mode === 'twin') {
     await waitUntilReady(redis);
     store = new lib.RedisSessionStore(redis, lifetime, PREFIX);
   } else {
-    store = new lib.FileSessionStore({ dir: mkdtempSync(join(tmpdir(), 'bench-sessions-')), lifetime, secrets: [SECRET] });
+    sessionsDir = mkdtempSync(join(tmpdir(), 'bench-sessions-'));
+    store = new lib.FileSessionStore({ dir: sessionsDir, lifetime, secrets: [SECRET] });
   }
   app.use(lib.createSessionMiddleware({ store, secrets: [SECRET], cookieName: 'sid', secure: false, lifetime }));
 }
