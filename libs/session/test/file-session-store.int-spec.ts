@@ -138,6 +138,20 @@ describe('FileSessionStore on disk', () => {
       expect(await store.set(id, record)).toBe(false);
     });
 
+    it('answers each read of one turn on its own: a session another process destroyed, or rewrote, among them', async () => {
+      const ids = [generateSessionId(), generateSessionId(), generateSessionId(), generateSessionId()];
+      for (const [n, id] of ids.entries()) {
+        await store.create(id, { ...record, data: { n } });
+        await store.get(id); // remembered: the next reads check the file's identity only
+      }
+      const other = new FileSessionStore({ dir, lifetime: CONFORMANCE_LIFETIME, secrets: SECRETS });
+      await other.destroy(ids[1]);
+      await other.set(ids[2], { ...record, data: { n: 20 } });
+      // Issued in one turn: their identity checks go to the thread pool together.
+      const reads = await Promise.all([...ids, ids[0]].map((id) => store.get(id)));
+      expect(reads.map((r) => r?.data.n ?? null)).toEqual([0, null, 20, 3, 0]);
+    });
+
     it('gives every write a new file identity, even for an identical rewrite', async () => {
       const id = generateSessionId();
       await store.create(id, record);

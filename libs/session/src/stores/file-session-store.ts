@@ -41,7 +41,14 @@ import { SessionIdConflictError, SessionStore, type UserSession } from '../sessi
  * number is reused. What is remembered was HMAC-verified for this id; a destroyed session has no
  * file (stat fails) and reads as none at once, in this process and in any other sharing the
  * directory; expiry is checked on every read.
+ *
+ * The stats of one event-loop turn are issued together at its end and their results delivered
+ * together, so the requests waiting on them carry on (and answer) in one burst rather than one
+ * wake-up each: about 12 % less CPU per session read under load (docs/benchmarks.md).
  */
+
+// Captured at load: test doubles that fake the global timers must not stall the store.
+const nextTurn = setImmediate;
 
 const RECORD = 'record.json';
 const FILE_MODE = 0o600;
@@ -138,6 +145,8 @@ export class FileSessionStore extends SessionStore {
   /** id -> the verified record JSON last read, and the identity of its file (see header). */
   private readonly remembered = new Map<string, FileIdentity & { json: string }>();
   private ready?: Promise<void>;
+  /** Stats asked for in this turn of the event loop (see the header comment). */
+  private stats: Array<{ path: string; resolve: (info: BigIntStats) => void; reject: (error: unknown) => void }> = [];
 
   constructor(private readonly options: FileSessionStoreOptions) {
     super();
@@ -326,7 +335,7 @@ export class FileSessionStore extends SessionStore {
     try {
       const known = this.remembered.get(id);
       if (known) {
-        const info = await stat(path, { bigint: true });
+        const info = await this.statInTurn(path);
         if (sameFile(known, info)) {
           return parseRecord(known.json);
         }
@@ -340,6 +349,22 @@ export class FileSessionStore extends SessionStore {
       throw error;
     }
   }
+
+  private statInTurn(path: string): Promise<BigIntStats> {
+    return new Promise((resolve, reject) => {
+      if (this.stats.push({ path, resolve, reject }) === 1) {
+        nextTurn(this.flushStats);
+      }
+    });
+  }
+
+  private readonly flushStats = (): void => {
+    const batch = this.stats;
+    this.stats = [];
+    void Promise.allSettled(batch.map(({ path }) => stat(path, { bigint: true }))).then((results) => {
+      results.forEach((result, i) => (result.status === 'fulfilled' ? batch[i].resolve(result.value) : batch[i].reject(result.reason)));
+    });
+  };
 
   private async readFile(path: string, id: string): Promise<SessionRecord | null> {
     const { bytes, identity } = await readWhole(path);
