@@ -7,6 +7,7 @@ import { REDIS_READINESS } from '@app/redis';
 import { SessionMiddleware, SessionModule } from '@app/session';
 import { AuthModule, SessionPrincipalMiddleware } from '@app/auth';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { AdminPagesModule } from './admin/admin-pages.module.js';
 import { JsonApiModule } from './api/api.module.js';
 import { WebModule } from './web/web.module.js';
 
@@ -40,6 +41,7 @@ export class ApiModule implements NestModule {
         AuthModule,
         WebModule,
         AccountsModule,
+        AdminPagesModule,
         JsonApiModule,
       ],
     };

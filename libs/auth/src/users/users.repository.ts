@@ -192,6 +192,36 @@ export class UsersRepository {
     return roles.filter((r) => !knownNames.has(r));
   }
 
+  /**
+   * Makes the user's roles exactly `roles`, in one transaction. Unknown role names are reported
+   * back and nothing changes; false (and nothing changes) when there is no such user.
+   */
+  async setRoles(userId: string, roles: string[]): Promise<{ found: boolean; unknown: string[] }> {
+    if (!UsersRepository.isUserId(userId)) {
+      return { found: false, unknown: [] };
+    }
+    return this.db.transaction(async (manager) => {
+      const user = await queryRows<unknown>(manager, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
+      const known = new Set((await this.roleNamesWith(manager)).filter((name) => roles.includes(name)));
+      const unknown = roles.filter((name) => !known.has(name));
+      if (user.length === 0 || unknown.length > 0) {
+        return { found: user.length > 0, unknown };
+      }
+      await this.setRolesWith(manager, userId, roles);
+      await manager.query(`UPDATE users SET updated_at = now() WHERE id = $1`, [userId]);
+      return { found: true, unknown: [] };
+    });
+  }
+
+  /** Every role in the table (the built-in ones and any added with the CLI), by name. */
+  roleNames(): Promise<string[]> {
+    return this.roleNamesWith(this.db.manager);
+  }
+
+  private async roleNamesWith(manager: EntityManager): Promise<string[]> {
+    return (await queryRows<{ name: string }>(manager, `SELECT name FROM roles ORDER BY name`)).map((r) => r.name);
+  }
+
   async removeRoles(userId: string, roles: string[]): Promise<void> {
     await this.db.query(`DELETE FROM user_roles WHERE user_id = $1 AND role_id IN (SELECT id FROM roles WHERE name = ANY($2::varchar[]))`, [
       userId,

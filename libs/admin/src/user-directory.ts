@@ -1,0 +1,94 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { UsersRepository } from '@app/auth';
+import { queryRows } from '@app/database';
+import type { DataSource } from 'typeorm';
+
+/** One user as the admin pages show it: no password hash, roles by name. */
+export interface DirectoryUser {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  active: boolean;
+  emailConfirmedAt: Date | null;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+  roles: string[];
+}
+
+interface Row {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  active: boolean;
+  email_confirmed_at: Date | null;
+  last_login_at: Date | null;
+  created_at: Date;
+  roles: string[];
+  total: string;
+}
+
+const COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.active, u.email_confirmed_at, u.last_login_at, u.created_at,
+  COALESCE(array_agg(r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS roles`;
+const FROM = `FROM users u LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id`;
+
+/** `%`, `_` and `\` typed into the search box are matched as themselves, not as LIKE wildcards. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * The admin's read side over users: search and one user's details, each one query. Writes go
+ * through the accounts services, so that disabling or a role change has the same effects
+ * (sessions ended, epoch bumped) wherever it comes from.
+ */
+@Injectable()
+export class UserDirectory {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Newest first; `query` matches anywhere in the email or either name, case-insensitively. */
+  async search(query: string, offset: number, limit: number): Promise<{ users: DirectoryUser[]; total: number }> {
+    const rows = await queryRows<Row>(
+      this.db,
+      `SELECT ${COLUMNS}, count(*) OVER () AS total ${FROM}
+        WHERE $1 = '' OR u.email ILIKE $2 OR u.first_name ILIKE $2 OR u.last_name ILIKE $2
+        GROUP BY u.id ORDER BY u.created_at DESC, u.id LIMIT $3 OFFSET $4`,
+      [query, likePattern(query), limit, offset],
+    );
+    return { users: rows.map(toUser), total: rows.length > 0 ? Number(rows[0].total) : await this.count(query) };
+  }
+
+  async findOne(id: string): Promise<DirectoryUser | null> {
+    if (!UsersRepository.isUserId(id)) {
+      return null;
+    }
+    const rows = await queryRows<Row>(this.db, `SELECT ${COLUMNS}, 0 AS total ${FROM} WHERE u.id = $1 GROUP BY u.id`, [id]);
+    return rows.length > 0 ? toUser(rows[0]) : null;
+  }
+
+  /** For a page past the end, which has no rows to carry the window count. */
+  private async count(query: string): Promise<number> {
+    const rows = await queryRows<{ n: string }>(
+      this.db,
+      `SELECT count(*) AS n FROM users u WHERE $1 = '' OR u.email ILIKE $2 OR u.first_name ILIKE $2 OR u.last_name ILIKE $2`,
+      [query, likePattern(query)],
+    );
+    return Number(rows[0].n);
+  }
+}
+
+function toUser(row: Row): DirectoryUser {
+  return {
+    id: row.id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    active: row.active,
+    emailConfirmedAt: row.email_confirmed_at,
+    lastLoginAt: row.last_login_at,
+    createdAt: row.created_at,
+    roles: row.roles,
+  };
+}
