@@ -1,0 +1,97 @@
+import { PasswordHasher, UsersRepository } from '@app/auth';
+import { createTestDatabase, freePort, testEnv, type TestDatabase } from '@app/testing';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startApi } from './support/api-harness.js';
+import { launchChromium } from './support/browser.js';
+
+const PASSWORD = 'browser admin passphrase';
+
+/**
+ * The admin panel in a real headless Chromium (file sessions, as a fresh clone runs): an admin
+ * finds a user through the navigation and the search box, changes their roles and disables
+ * them, and the user's own browser is signed out. Any Content-Security-Policy violation fails it.
+ */
+describe('admin panel in a real browser (Chromium)', () => {
+  let db: TestDatabase;
+  let app: NestExpressApplication;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('admin_browser');
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    app = await startApi({ env: testEnv({ DATABASE_URL: db.url, APP_BASE_URL: base }) });
+    await app.listen(port, '127.0.0.1');
+    const hash = await app.get(PasswordHasher).hash(PASSWORD);
+    const users = app.get(UsersRepository);
+    for (const [email, firstName, roles] of [
+      ['ada@example.org', 'Ada', ['admin']],
+      ['grace@example.org', 'Grace', ['user']],
+      ['linus@example.org', 'Linus', ['user']],
+    ] as const) {
+      await users.create({ email, firstName, lastName: '', passwordHash: hash, roles: [...roles], emailConfirmedAt: new Date() });
+    }
+    browser = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await db?.drop();
+  });
+
+  async function signedIn(email: string): Promise<{ context: BrowserContext; page: Page; violations: string[] }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy|Refused to/i.test(message.text())) {
+        violations.push(message.text());
+      }
+    });
+    await page.goto(`${base}/login`);
+    await page.fill('#email', email);
+    await page.fill('#password', PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/account`), page.click('[data-testid="login-submit"]')]);
+    return { context, page, violations };
+  }
+
+  it('finds a user, changes their roles, disables them, and their browser is signed out', async () => {
+    const grace = await signedIn('grace@example.org');
+    expect(await grace.page.locator('[data-testid="nav-admin"]').count()).toBe(0);
+
+    const ada = await signedIn('ada@example.org');
+    const { page } = ada;
+    await Promise.all([page.waitForURL(`${base}/admin/users`), page.click('[data-testid="nav-admin"]')]);
+    expect(await page.locator('[data-testid="user-row"]').count()).toBeGreaterThanOrEqual(3);
+
+    await page.fill('[data-testid="user-search"]', 'grace');
+    await Promise.all([page.waitForURL(/\/admin\/users\?q=grace/), page.press('[data-testid="user-search"]', 'Enter')]);
+    expect(await page.locator('[data-testid="user-row"]').count()).toBe(1);
+    await Promise.all([page.waitForURL(/\/admin\/users\/[0-9a-f-]{36}$/), page.click('text=grace@example.org')]);
+    expect(await page.textContent('[data-testid="user-email"]')).toBe('grace@example.org');
+    expect(await page.textContent('[data-testid="session-count"]')).toBe('1');
+
+    await page.check('#role-dev');
+    await Promise.all([page.waitForLoadState(), page.click('[data-testid="save-roles"]')]);
+    expect(await page.textContent('[data-testid="flash"]')).toContain('Roles saved');
+    expect(await page.isChecked('#role-dev')).toBe(true);
+    expect(await page.isChecked('#role-user')).toBe(true);
+
+    await Promise.all([page.waitForLoadState(), page.click('[data-testid="disable-user"]')]);
+    expect(await page.textContent('[data-testid="flash"]')).toContain('disabled and signed out everywhere');
+    expect(await page.textContent('[data-testid="user-status"]')).toBe('disabled');
+    expect(await page.textContent('[data-testid="session-count"]')).toBe('0');
+    expect(await page.locator('[data-testid="enable-user"]').count()).toBe(1);
+
+    await grace.page.goto(`${base}/account`);
+    expect(new URL(grace.page.url()).pathname).toBe('/login');
+
+    expect(ada.violations).toEqual([]);
+    expect(grace.violations).toEqual([]);
+    await grace.context.close();
+    await ada.context.close();
+  });
+});
