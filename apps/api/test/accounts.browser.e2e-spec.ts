@@ -1,55 +1,33 @@
 import { PasswordHasher, UsersRepository } from '@app/auth';
-import { createTestDatabase, freePort, testEnv, type TestDatabase } from '@app/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import type { Browser, Page } from 'playwright-core';
-import { startApi } from './support/api-harness.js';
-import { launchChromium } from './support/browser.js';
+import type { Browser } from 'playwright-core';
+import { type BrowserStack, startBrowserStack, watchForCspViolations } from './support/browser.js';
 
 /**
  * A real headless Chromium signs in, sees the member page, signs out, and the back button shows
  * no private page. It also fails on any Content-Security-Policy violation the pages cause.
  */
 describe('accounts in a real browser (Chromium)', () => {
-  let db: TestDatabase;
-  let app: NestExpressApplication;
+  let stack: BrowserStack;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('browser');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startApi({ env: testEnv({ DATABASE_URL: db.url, APP_BASE_URL: base }) });
-    await app.listen(port, '127.0.0.1');
-    const hash = await app.get(PasswordHasher).hash('browser passphrase');
-    await app
-      .get(UsersRepository)
-      .create({
-        email: 'grace@example.org',
-        firstName: 'Grace',
-        lastName: 'Hopper',
-        passwordHash: hash,
-        roles: ['user'],
-        emailConfirmedAt: new Date(),
-      });
-    browser = await launchChromium();
+    stack = await startBrowserStack('browser');
+    ({ browser, base } = stack);
+    const hash = await stack.app.get(PasswordHasher).hash('browser passphrase');
+    await stack.app.get(UsersRepository).create({
+      email: 'grace@example.org',
+      firstName: 'Grace',
+      lastName: 'Hopper',
+      passwordHash: hash,
+      roles: ['user'],
+      emailConfirmedAt: new Date(),
+    });
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.drop();
+    await stack?.stop();
   });
-
-  function watchForCspViolations(page: Page): string[] {
-    const violations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) {
-        violations.push(message.text());
-      }
-    });
-    return violations;
-  }
 
   it('signs in, sees the member page, signs out, and Back shows no private page', async () => {
     const context = await browser.newContext();

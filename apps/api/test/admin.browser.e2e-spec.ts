@@ -1,9 +1,6 @@
 import { PasswordHasher, UsersRepository } from '@app/auth';
-import { createTestDatabase, freePort, testEnv, type TestDatabase } from '@app/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startApi } from './support/api-harness.js';
-import { launchChromium } from './support/browser.js';
+import { type BrowserStack, startBrowserStack, watchForCspViolations } from './support/browser.js';
 
 const PASSWORD = 'browser admin passphrase';
 
@@ -13,19 +10,15 @@ const PASSWORD = 'browser admin passphrase';
  * them, and the user's own browser is signed out. Any Content-Security-Policy violation fails it.
  */
 describe('admin panel in a real browser (Chromium)', () => {
-  let db: TestDatabase;
-  let app: NestExpressApplication;
+  let stack: BrowserStack;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase('admin_browser');
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    app = await startApi({ env: testEnv({ DATABASE_URL: db.url, APP_BASE_URL: base }) });
-    await app.listen(port, '127.0.0.1');
-    const hash = await app.get(PasswordHasher).hash(PASSWORD);
-    const users = app.get(UsersRepository);
+    stack = await startBrowserStack('admin_browser');
+    ({ browser, base } = stack);
+    const hash = await stack.app.get(PasswordHasher).hash(PASSWORD);
+    const users = stack.app.get(UsersRepository);
     for (const [email, firstName, roles] of [
       ['ada@example.org', 'Ada', ['admin']],
       ['grace@example.org', 'Grace', ['user']],
@@ -33,24 +26,16 @@ describe('admin panel in a real browser (Chromium)', () => {
     ] as const) {
       await users.create({ email, firstName, lastName: '', passwordHash: hash, roles: [...roles], emailConfirmedAt: new Date() });
     }
-    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await db?.drop();
+    await stack?.stop();
   });
 
   async function signedIn(email: string): Promise<{ context: BrowserContext; page: Page; violations: string[] }> {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const violations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy|Refused to/i.test(message.text())) {
-        violations.push(message.text());
-      }
-    });
+    const violations = watchForCspViolations(page);
     await page.goto(`${base}/login`);
     await page.fill('#email', email);
     await page.fill('#password', PASSWORD);
