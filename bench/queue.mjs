@@ -18,6 +18,8 @@ const JOBS = Number(process.env.BENCH_JOBS ?? 2000);
 const MAILS = Number(process.env.BENCH_MAILS ?? 300);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+// QUEUE_KEEP_COMPLETED for ours and for the raw pair with our options (0, the default: deleted at once).
+const KEEP_COMPLETED = Number(process.env.BENCH_KEEP_COMPLETED ?? 0);
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 const dist = (path) => import(join(root, 'dist', path));
@@ -81,6 +83,7 @@ function appEnv(databaseUrl, extra = {}) {
     SESSION_SECRET: 'bench-secret-bench-secret-bench-secret',
     REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:`,
     WORKER_CONCURRENCY: String(CONCURRENCY),
+    QUEUE_KEEP_COMPLETED: String(KEEP_COMPLETED),
     ...extra,
   };
 }
@@ -96,15 +99,25 @@ async function jobsBench(label, databaseUrl, redisUrl) {
   const { Queue, Worker } = redisUrl ? bullmq : bullmq.withBackend(bullmq.createPostgresBackend);
   const prefix = `bench${randomBytes(3).toString('hex')}`;
   const rawQueue = new Queue(rawName, { connection, prefix });
-  const rawWorker = new Worker(rawName, async (job) => ({ latencyMs: Date.now() - job.data.sentAt }), { connection, prefix, concurrency: CONCURRENCY });
+  const rawWorker = new Worker(rawName, async (job) => ({ latencyMs: Date.now() - job.data.sentAt }), {
+    connection,
+    prefix,
+    concurrency: CONCURRENCY,
+  });
   await rawWorker.waitUntilReady();
   // Raw BullMQ again with our job defaults (retries, completed jobs trimmed to 1000, failed kept),
   // to tell the cost of that policy from the cost of our code.
   const { defaultJobOptions } = await dist('libs/queue/src/index.js');
-  const policy = defaultJobOptions({ queue: { attempts: 5, backoffMs: 5000, backend: redisUrl ? 'redis' : 'postgres' } });
+  const policy = defaultJobOptions({
+    queue: { attempts: 5, backoffMs: 5000, keepCompleted: KEEP_COMPLETED, backend: redisUrl ? 'redis' : 'postgres' },
+  });
   const tunedName = `${rawName}t`;
   const tunedQueue = new Queue(tunedName, { connection, prefix, defaultJobOptions: policy });
-  const tunedWorker = new Worker(tunedName, async (job) => ({ latencyMs: Date.now() - job.data.sentAt }), { connection, prefix, concurrency: CONCURRENCY });
+  const tunedWorker = new Worker(tunedName, async (job) => ({ latencyMs: Date.now() - job.data.sentAt }), {
+    connection,
+    prefix,
+    concurrency: CONCURRENCY,
+  });
   await tunedWorker.waitUntilReady();
 
   const results = { ours: [], raw: [], tuned: [] };
@@ -136,7 +149,10 @@ async function jobsBench(label, databaseUrl, redisUrl) {
   await rawWorker.close();
   await rawQueue.obliterate({ force: true }).catch(() => undefined);
   await rawQueue.close();
-  await ours.jobs.queue('system').obliterate({ force: true }).catch(() => undefined);
+  await ours.jobs
+    .queue('system')
+    .obliterate({ force: true })
+    .catch(() => undefined);
   await ours.app.close();
   const o = median(results.ours);
   const r = median(results.raw);

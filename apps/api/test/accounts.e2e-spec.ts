@@ -4,6 +4,7 @@ import { SessionStore } from '@app/session';
 import { waitFor } from '@app/testing';
 import pg from 'pg';
 import { startAccountsStack, linkPath, type AccountsStack } from './support/accounts-harness.js';
+import { jobCompleted } from '../../worker/test/support/worker-harness.js';
 import { FormClient } from './support/form-client.js';
 
 const PASSWORD = 'a long and unusual passphrase';
@@ -351,7 +352,7 @@ describe.each(['redis', 'file'] as const)('accounts (%s sessions)', (store) => {
       await client.query(`UPDATE one_time_tokens SET expires_at = now() - interval '2 days' WHERE user_id = $1`, [userId]);
       const jobs = stack.worker.get(JobQueue);
       const id = await jobs.enqueue('accounts.purge-tokens', {});
-      await waitFor(async () => (await jobs.queue('maintenance').getJob(id))?.isCompleted(), 15_000);
+      await waitFor(() => jobCompleted(jobs.queue('maintenance'), id), 15_000);
       const left = await client.query(`SELECT count(*)::int AS n FROM one_time_tokens WHERE user_id = $1`, [userId]);
       expect(left.rows[0].n).toBe(0);
     } finally {

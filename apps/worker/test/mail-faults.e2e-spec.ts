@@ -5,7 +5,7 @@ import { JobQueue } from '@app/queue';
 import { createTestDatabase, freePort, testEnv, testRedisUrl, type TestDatabase, runCli, SmtpSink } from '@app/testing';
 import request from 'supertest';
 import { startMailApi } from './support/mail-api.js';
-import { eventually, outboxRows, startWorker } from './support/worker-harness.js';
+import { eventually, jobCompleted, outboxRows, startWorker } from './support/worker-harness.js';
 
 // Real services and processes on a shared 2-core machine: bounds are generous, waits are event-driven.
 jest.setTimeout(60000);
@@ -67,7 +67,7 @@ describe('SMTP down', () => {
 
     // Still alive and working: a no-op job completes.
     const ping = await jobs.enqueue('system.ping', { sentAt: Date.now() });
-    await eventually(async () => (await jobs.queue('system').getJob(ping))?.isCompleted(), 10000);
+    await eventually(() => jobCompleted(jobs.queue('system'), ping), 10000);
   });
 
   it('lists the failed jobs and, once SMTP is back, a retry sends each mail exactly once', async () => {

@@ -3,6 +3,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MailService } from '@app/mail';
 import { JobQueue, QueueWorkers } from '@app/queue';
+import type { Job } from 'bullmq';
 import { createTestDatabase, freePort, testEnv, testRedisUrl, type TestDatabase, SmtpSink } from '@app/testing';
 import request from 'supertest';
 import { sessionCookie } from '../../api/test/support/session-probe.js';
@@ -140,22 +141,29 @@ describe('mail through the queue and the worker (Redis)', () => {
 
   it('gives every job the default policy and runs the configured concurrency', async () => {
     const jobs = worker.get(JobQueue);
-    const id = await jobs.enqueue('system.ping', { sentAt: Date.now() });
-    const done = await eventually(async () => {
-      const job = await jobs.queue('system').getJob(id);
-      return (await job?.isCompleted()) ? job : undefined;
-    });
-    // Retried with exponential backoff, kept for inspection when it fails for good (30 days),
-    // trimmed once it succeeds (the last 1000, at most a day old).
-    expect(done!.opts).toMatchObject({
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 100 },
-      removeOnComplete: { age: 86400, count: 1000 },
-      removeOnFail: { age: 30 * 86400 },
-    });
     const running = worker.get(QueueWorkers).running;
     expect(running.length).toBeGreaterThan(0);
     expect(running.map((w) => w.concurrency)).toEqual(running.map(() => 3));
+    // A completed job is deleted at once (QUEUE_KEEP_COMPLETED=0), so it is seen as it completes.
+    let onCompleted: (job: Job) => void = () => undefined;
+    const completed = new Promise<Job>((resolve) => (onCompleted = (job) => job.name === 'system.ping' && resolve(job)));
+    running.forEach((w) => w.on('completed', onCompleted));
+    try {
+      const id = await jobs.enqueue('system.ping', { sentAt: Date.now() });
+      const done = await completed;
+      expect(done.id).toBe(id);
+      // Retried with exponential backoff, kept for inspection when it fails for good (30 days),
+      // deleted once it succeeds.
+      expect(done.opts).toMatchObject({
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 100 },
+        removeOnComplete: true,
+        removeOnFail: { age: 30 * 86400 },
+      });
+      await eventually(async () => ((await jobs.queue('system').getJob(id)) === undefined ? true : undefined));
+    } finally {
+      running.forEach((w) => w.off('completed', onCompleted));
+    }
   });
 
   it('declares the scheduled jobs', async () => {

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { SessionReapProcessor } from '../src/processors/session-reap.processor.js';
 import { WorkerModule } from '../src/worker.module.js';
 import { startMailApi } from './support/mail-api.js';
-import { eventually, outboxRows } from './support/worker-harness.js';
+import { eventually, jobCompleted, outboxRows } from './support/worker-harness.js';
 
 // Real services and processes on a shared 2-core machine: bounds are generous, waits are event-driven.
 jest.setTimeout(90000);
@@ -79,7 +79,7 @@ describe('worker process faults', () => {
     }, 60000))!;
     expect(row.attempts).toBe(2);
     const jobs = api.get(JobQueue);
-    await eventually(async () => (await jobs.queue('mail').getJob(`mail-${id}`))?.isCompleted() ?? true);
+    await eventually(() => jobCompleted(jobs.queue('mail'), `mail-${id}`));
     expect(sink.received.filter((m) => m.envelope.to[0] === 'killed@example.org')).toHaveLength(1);
 
     second.child.kill('SIGTERM');

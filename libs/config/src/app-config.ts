@@ -53,6 +53,8 @@ export abstract class AppConfig {
     /** An enqueue that cannot reach the queue within this fails (the page gets a 503). */
     readonly enqueueTimeoutMs: number;
     readonly attempts: number;
+    /** Completed jobs kept (newest first, at most a day old); 0: deleted as they complete. */
+    readonly keepCompleted: number;
     /** First retry delay; each further retry doubles it. */
     readonly backoffMs: number;
   };
@@ -138,6 +140,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       prefix: `${env.REDIS_KEY_PREFIX}bull`,
       enqueueTimeoutMs: env.QUEUE_ENQUEUE_TIMEOUT_MS,
       attempts: env.JOB_ATTEMPTS,
+      keepCompleted: env.QUEUE_KEEP_COMPLETED,
       backoffMs: env.JOB_BACKOFF_MS,
     },
     worker: {

@@ -17,6 +17,7 @@ const AUTH: Record<string, string> = {
 /** Tuning shared by every environment; none of it names a service or a secret. */
 const QUEUE_MAIL: Record<string, string> = {
   QUEUE_ENQUEUE_TIMEOUT_MS: '2000',
+  QUEUE_KEEP_COMPLETED: '0',
   JOB_ATTEMPTS: '5',
   JOB_BACKOFF_MS: '5000',
   WORKER_CONCURRENCY: '5',

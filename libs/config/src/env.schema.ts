@@ -226,6 +226,16 @@ export class EnvironmentVariables {
   @IsInt()
   QUEUE_ENQUEUE_TIMEOUT_MS: number;
 
+  /**
+   * Completed jobs kept for inspection (the newest N, at most a day old); 0 deletes each job as
+   * it completes. Keeping them costs a trim on every completion (measured: docs/benchmarks.md).
+   */
+  @Transform(toInt)
+  @Min(0)
+  @Max(100000)
+  @IsInt()
+  QUEUE_KEEP_COMPLETED: number;
+
   @Transform(toInt)
   @Min(1)
   @Max(50)

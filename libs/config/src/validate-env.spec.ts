@@ -149,6 +149,22 @@ describe('queue, worker and mail configuration', () => {
   });
 });
 
+describe('completed jobs kept', () => {
+  it('deletes completed jobs by default, keeps the newest N on Redis when asked', () => {
+    expect(toAppConfig(validateEnv({})).queue.keepCompleted).toBe(0);
+    expect(toAppConfig(validateEnv({ REDIS_URL: 'redis://127.0.0.1:6379/0', QUEUE_KEEP_COMPLETED: '500' })).queue.keepCompleted).toBe(500);
+  });
+
+  it('refuses keeping them on PostgreSQL, and what is not a count', () => {
+    expect(problemsOf({ QUEUE_KEEP_COMPLETED: '10' })).toEqual([
+      'QUEUE_KEEP_COMPLETED must be 0 with the queue on PostgreSQL (set REDIS_URL to keep completed jobs)',
+    ]);
+    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379/0', QUEUE_KEEP_COMPLETED: '-1' })).toEqual([
+      'QUEUE_KEEP_COMPLETED must not be less than 0',
+    ]);
+  });
+});
+
 describe('password hashing concurrency', () => {
   it('defaults to one hash per available core, leaving a libuv thread for file I/O', () => {
     const config = toAppConfig(validateEnv({}));

@@ -30,7 +30,9 @@ function productionProblems(env: EnvironmentVariables): string[] {
     }
   }
   if (env.SESSION_STORE === 'memory') {
-    problems.push('SESSION_STORE=memory is for unit tests only: sessions would vanish on restart and not be shared between processes (use redis or file)');
+    problems.push(
+      'SESSION_STORE=memory is for unit tests only: sessions would vanish on restart and not be shared between processes (use redis or file)',
+    );
   }
   if (env.APP_BASE_URL && !env.APP_BASE_URL.startsWith('https://')) {
     problems.push('APP_BASE_URL must use https:// in production');
@@ -63,6 +65,11 @@ function mailProblems(env: EnvironmentVariables): string[] {
   if (env.QUEUE_BACKEND === 'redis' && !env.REDIS_URL) {
     problems.push('QUEUE_BACKEND=redis needs REDIS_URL');
   }
+  const backend = env.QUEUE_BACKEND ?? (env.REDIS_URL ? 'redis' : 'postgres');
+  if (backend === 'postgres' && env.QUEUE_KEEP_COMPLETED > 0) {
+    // BullMQ 6.7's count retention on PostgreSQL deadlocks under concurrent workers (libs/queue).
+    problems.push('QUEUE_KEEP_COMPLETED must be 0 with the queue on PostgreSQL (set REDIS_URL to keep completed jobs)');
+  }
   return problems;
 }
 // --- end queue, worker and mail ---
@@ -79,9 +86,7 @@ export function splitList(value: string): string[] {
  * Empty strings count as unset so that `FOO=` in a `.env` file falls back to the default.
  */
 export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
-  const given = Object.fromEntries(
-    Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''),
-  ) as Record<string, string>;
+  const given = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== '')) as Record<string, string>;
   const merged = { NODE_ENV: 'development', ...defaultsFor(given.NODE_ENV), ...given };
   const env = plainToInstance(EnvironmentVariables, merged, { excludeExtraneousValues: false });
   const problems = describe(validateSync(env, { skipMissingProperties: false, stopAtFirstError: true }));

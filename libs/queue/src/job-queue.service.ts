@@ -71,12 +71,16 @@ export class JobQueue {
     try {
       // Before the first connection BullMQ waits for the store instead of failing; bound that
       // wait, and do not call `add` until ready so a late connection cannot queue a job whose
-      // caller was already told it failed. Once connected, a lost connection fails `add` at once.
+      // caller was already told it failed. Once connected to Redis, the connection itself
+      // bounds `add` (no offline queue: a lost connection fails it at once; commandTimeout: a
+      // silent one), so no second timer per job (it cost about 10% of enqueue throughput). The
+      // PostgreSQL pool has no per-query timeout, so there the timer stays.
       if (!this.ready.has(queue)) {
         await within(queue.waitUntilReady(), ms);
         this.ready.add(queue);
       }
-      const job = await within(queue.add(name, data, { ...options, jobId }), ms);
+      const adding = queue.add(name, data, { ...options, jobId });
+      const job = await (this.config.queue.backend === 'redis' ? adding : within(adding, ms));
       return job.id ?? '';
     } catch (error) {
       this.logger.warn(`could not queue ${name}: ${error instanceof Error ? error.message : String(error)}`);

@@ -45,16 +45,19 @@ export function workerConnection(config: AppConfig, pgPool: pg.Pool | null): Con
 
 /**
  * Every job: retried with exponential backoff (backoffMs, 2x, 4x ...), kept when it finally fails
- * (for inspection and `jobs:retry`; pruned after 30 days), trimmed soon after it succeeds: on
- * Redis the last 1000 completed jobs (at most a day old) stay visible; on PostgreSQL a completed
- * job is deleted at once, because BullMQ 6.7's count/age retention there deletes other jobs' rows
- * inside each completion and deadlocked under concurrent workers (measured: bench/queue.mjs).
+ * (for inspection and `jobs:retry`; pruned after 30 days), and deleted as soon as it succeeds.
+ * A completed job holds nothing we need (a mail's record is its outbox row), and keeping the
+ * last N costs a trim inside every completion: about a quarter of the queue's throughput on
+ * Redis (docs/benchmarks.md). QUEUE_KEEP_COMPLETED=N keeps the newest N (at most a day old) on
+ * Redis for those who want to look at them; on PostgreSQL BullMQ 6.7's count retention deletes
+ * other jobs' rows inside each completion and deadlocked under concurrent workers, so config
+ * refuses it there.
  */
 export function defaultJobOptions(config: Pick<AppConfig, 'queue'>): DefaultJobOptions {
   return {
     attempts: config.queue.attempts,
     backoff: { type: 'exponential', delay: config.queue.backoffMs },
-    removeOnComplete: config.queue.backend === 'postgres' ? true : { age: 24 * 3600, count: 1000 },
+    removeOnComplete: config.queue.keepCompleted > 0 ? { age: 24 * 3600, count: config.queue.keepCompleted } : true,
     removeOnFail: { age: 30 * 24 * 3600 },
   };
 }

@@ -1,11 +1,4 @@
-import {
-  type BeforeApplicationShutdown,
-  Inject,
-  Injectable,
-  Logger,
-  type OnApplicationBootstrap,
-  Optional,
-} from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { AppConfig } from '@app/config';
 import { ErrorReporter } from '@app/errors';
@@ -49,9 +42,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       this.workers.push(this.startWorker(queue));
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
-    this.logger.log(
-      `processing ${queues.join(', ')} on ${this.config.queue.backend} with concurrency ${this.config.worker.concurrency}`,
-    );
+    this.logger.log(`processing ${queues.join(', ')} on ${this.config.queue.backend} with concurrency ${this.config.worker.concurrency}`);
   }
 
   /** The BullMQ workers (tests and the benchmark listen to their events). */

@@ -26,7 +26,11 @@ export const QUEUE_READINESS = Symbol('QUEUE_READINESS');
       inject: [AppConfig, QUEUE_PG_POOL],
       useFactory: (config: AppConfig, pgPool: pg.Pool | null) => {
         selectQueueBackend(config);
-        return { connection: producerConnection(config, pgPool), prefix: config.queue.prefix, defaultJobOptions: defaultJobOptions(config) };
+        return {
+          connection: producerConnection(config, pgPool),
+          prefix: config.queue.prefix,
+          defaultJobOptions: defaultJobOptions(config),
+        };
       },
     }),
     BullModule.registerQueue(...QUEUE_NAMES.map((name) => ({ name }))),

@@ -91,7 +91,7 @@ export class QueuePingCommand extends CommandRunner {
     for (;;) {
       const job = (await queue.getJob(id)) as Job | undefined;
       const state = job ? await job.getState() : 'unknown';
-      // Gone means done: completed jobs are deleted at once on PostgreSQL; failed ones are kept.
+      // Gone means done: completed jobs are deleted at once (QUEUE_KEEP_COMPLETED=0); failed ones are kept.
       if (state === 'completed' || state === 'unknown') {
         print(`pong from a worker in ${Date.now() - started} ms`);
         await job?.remove().catch(() => undefined);

@@ -1,3 +1,4 @@
+import type { Queue } from 'bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { waitFor } from '@app/testing';
 import pg from 'pg';
@@ -39,4 +40,14 @@ export async function outboxRows(databaseUrl: string, where = 'true', params: un
 /** waitFor with a bound generous enough for a loaded 2-core machine (the full suite runs in parallel). */
 export function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 30000): Promise<T> {
   return waitFor(probe, timeoutMs, 100);
+}
+
+/**
+ * For `eventually`: true once the job has run to completion, whether it is still listed as
+ * completed or already deleted (completed jobs are, by default: QUEUE_KEEP_COMPLETED=0); never
+ * true for a job that failed (failed jobs are kept).
+ */
+export async function jobCompleted(queue: Queue, id: string): Promise<true | undefined> {
+  const job = await queue.getJob(id);
+  return !job || (await job.getState()) === 'completed' ? true : undefined;
 }
