@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AccountsService, UsersRepository } from '@app/auth';
 import { SessionService, type SessionSummary } from '@app/session';
 import { type DirectoryUser, UserDirectory } from './user-directory.js';
@@ -22,6 +22,9 @@ export interface UserPage {
  */
 @Injectable()
 export class AdminUsersService {
+  /** Every change an admin makes is logged with who made it: the request log alone says only "a POST". */
+  private readonly logger = new Logger('Admin');
+
   constructor(
     private readonly directory: UserDirectory,
     private readonly users: UsersRepository,
@@ -49,7 +52,11 @@ export class AdminUsersService {
     if (!active && actorId === userId) {
       throw new AdminActionRefusedError('You cannot disable your own account.');
     }
-    return this.accounts.setActive(userId, active);
+    const found = await this.accounts.setActive(userId, active);
+    if (found) {
+      this.logger.log(`admin ${actorId} ${active ? 'enabled' : 'disabled'} user ${userId}`);
+    }
+    return found;
   }
 
   /** Makes the user's roles exactly `roles`. False for an unknown user. */
@@ -62,11 +69,16 @@ export class AdminUsersService {
     if (unknown.length > 0) {
       throw new AdminActionRefusedError(`No such role: ${unknown.join(', ')}.`);
     }
+    if (found) {
+      this.logger.log(`admin ${actorId} set the roles of user ${userId} to [${wanted.join(', ')}]`);
+    }
     return found;
   }
 
   /** Signs the user out everywhere (the admin's own current session is kept). Returns how many ended. */
-  revokeSessions(userId: string, keepSessionId?: string): Promise<number> {
-    return this.sessions.revokeAllForUser(userId, keepSessionId);
+  async revokeSessions(actorId: string, userId: string, keepSessionId?: string): Promise<number> {
+    const ended = await this.sessions.revokeAllForUser(userId, keepSessionId);
+    this.logger.log(`admin ${actorId} ended ${ended} session(s) of user ${userId}`);
+    return ended;
   }
 }

@@ -62,7 +62,7 @@ export class AdminPagesController {
   async revokeSessions(@Req() req: Request, @Res() res: Response, @Param('id') id: string) {
     await this.act(req, res, id, async () => {
       const keep = id === req.user!.userId ? this.sessions.currentId(req) : undefined;
-      const ended = await this.admin.revokeSessions(id, keep);
+      const ended = await this.admin.revokeSessions(req.user!.userId, id, keep);
       return ended === 1 ? '1 session signed out.' : `${ended} sessions signed out.`;
     });
   }
