@@ -150,6 +150,9 @@ describe('admin panel', () => {
       expect((await admin.get(`/admin/users/${randomUUID()}`)).status).toBe(404);
       await admin.get(`/admin/users/${ids.bob}`);
       expect((await admin.post(`/admin/users/${randomUUID()}/active`, { active: 'false' })).status).toBe(404);
+      expect((await admin.post(`/admin/users/${randomUUID()}/roles`, { roles: 'user' })).status).toBe(404);
+      expect((await admin.post(`/admin/users/${randomUUID()}/sessions/revoke`)).status).toBe(404);
+      expect((await admin.post('/admin/users/not-a-uuid/sessions/revoke')).status).toBe(404);
     });
   });
 

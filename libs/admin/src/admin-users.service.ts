@@ -75,8 +75,11 @@ export class AdminUsersService {
     return found;
   }
 
-  /** Signs the user out everywhere (the admin's own current session is kept). Returns how many ended. */
-  async revokeSessions(actorId: string, userId: string, keepSessionId?: string): Promise<number> {
+  /** Signs the user out everywhere (the admin's own current session is kept). How many ended; null for an unknown user. */
+  async revokeSessions(actorId: string, userId: string, keepSessionId?: string): Promise<number | null> {
+    if (!(await this.directory.findOne(userId))) {
+      return null;
+    }
     const ended = await this.sessions.revokeAllForUser(userId, keepSessionId);
     this.logger.log(`admin ${actorId} ended ${ended} session(s) of user ${userId}`);
     return ended;

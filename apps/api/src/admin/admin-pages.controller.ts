@@ -63,6 +63,9 @@ export class AdminPagesController {
     await this.act(req, res, id, async () => {
       const keep = id === req.user!.userId ? this.sessions.currentId(req) : undefined;
       const ended = await this.admin.revokeSessions(req.user!.userId, id, keep);
+      if (ended === null) {
+        throw new NotFoundException('There is no such user.');
+      }
       return ended === 1 ? '1 session signed out.' : `${ended} sessions signed out.`;
     });
   }
