@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from '@app/admin';
+import { AdminJobsController } from './admin-jobs.controller.js';
 import { AdminPagesController } from './admin-pages.controller.js';
 
-/** The admin panel's pages, on the admin lib's services. */
+/** The admin panel's pages: users (on the admin lib's services) and failed jobs (on the queue lib's). */
 @Module({
   imports: [AdminModule],
-  controllers: [AdminPagesController],
+  controllers: [AdminPagesController, AdminJobsController],
 })
 export class AdminPagesModule {}
