@@ -26,11 +26,7 @@ export class AppError extends Error {
 /** A dependency (database, Redis, SMTP) is unreachable: the request may succeed later. */
 export class DependencyUnavailableError extends AppError {
   constructor(dependency: string, cause?: unknown) {
-    super(
-      'service_unavailable',
-      HttpStatus.SERVICE_UNAVAILABLE,
-      `The ${dependency} is unavailable. Please try again shortly.`,
-    );
+    super('service_unavailable', HttpStatus.SERVICE_UNAVAILABLE, `The ${dependency} is unavailable. Please try again shortly.`);
     this.cause = cause;
   }
 }

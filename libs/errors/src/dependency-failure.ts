@@ -4,16 +4,7 @@
  * they do share: Node socket errors, PostgreSQL's connection-exception class (08xxx) and
  * shutdown codes (57P0x), and the messages pg, TypeORM and ioredis use for lost connections.
  */
-const SOCKET_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'EPIPE',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-]);
+const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
 const MESSAGE =
   /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Connection is closed|Stream isn't writeable|enableOfflineQueue|MaxRetriesPerRequest|Driver not Connected|the database system is (starting up|shutting down)|Redis is unavailable|ClientClosedError|The client is closed/i;
 

@@ -12,7 +12,15 @@ class RecordingReporter extends ErrorReporter {
 }
 
 function hostFor(path: string, session?: { userId?: string }): ArgumentsHost {
-  const req = { id: 'req-1', method: 'GET', path, url: `${path}?token=secret`, route: { path: '/things/:id' }, session, accepts: () => 'json' };
+  const req = {
+    id: 'req-1',
+    method: 'GET',
+    path,
+    url: `${path}?token=secret`,
+    route: { path: '/things/:id' },
+    session,
+    accepts: () => 'json',
+  };
   const res = { headersSent: false, status: () => res, setHeader: () => res, json: () => res };
   return { switchToHttp: () => ({ getRequest: () => req, getResponse: () => res }) } as unknown as ArgumentsHost;
 }

@@ -1,13 +1,4 @@
-import {
-  type ArgumentsHost,
-  Catch,
-  type ExceptionFilter,
-  HttpException,
-  HttpStatus,
-  Injectable,
-  Logger,
-  Optional,
-} from '@nestjs/common';
+import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Injectable, Logger, Optional } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import type { Request, Response } from 'express';
 import { AppError } from './app-error.js';
@@ -187,7 +178,8 @@ export class HttpErrorFilter implements ExceptionFilter {
       });
     }
     if (!view.unexpected && view.statusCode === 503) {
-      const reason = exception instanceof Error ? (exception.cause instanceof Error ? exception.cause.message : exception.message) : String(exception);
+      const reason =
+        exception instanceof Error ? (exception.cause instanceof Error ? exception.cause.message : exception.message) : String(exception);
       this.logger.warn(`dependency unavailable at ${where}: ${reason}`);
     }
   }

@@ -20,15 +20,17 @@ export function fieldErrors(errors: ValidationError[], prefix = ''): Record<stri
  * Whitelisting strips unknown properties and `forbidNonWhitelisted` rejects them, so a typo in
  * a field name is a 400 the client can read rather than silently lost data.
  */
+/** The one 400 for bad input, whether the ValidationPipe or a controller found it: `{ field: [messages] }`. */
+export function validationFailed(fields: Record<string, string[]>): AppError {
+  return new AppError('validation_failed', HttpStatus.BAD_REQUEST, 'Some fields are invalid.', { fields });
+}
+
 export function createValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
     stopAtFirstError: false,
-    exceptionFactory: (errors) =>
-      new AppError('validation_failed', HttpStatus.BAD_REQUEST, 'Some fields are invalid.', {
-        fields: fieldErrors(errors),
-      }),
+    exceptionFactory: (errors) => validationFailed(fieldErrors(errors)),
   });
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { Roles } from '@app/auth';
-import { AppError } from '@app/errors';
+import { validationFailed } from '@app/errors';
 import { JobQueue } from '@app/queue';
 import { SessionService } from '@app/session';
 import type { Request, Response } from 'express';
@@ -27,7 +27,7 @@ export class AdminJobsController {
   @Post(':id/retry')
   async retry(@Req() req: Request, @Res() res: Response, @Param('id') id: string) {
     if (!JOB_ID.test(id)) {
-      throw new AppError('validation_failed', 400, 'Some fields are invalid.', { fields: { id: ['This is not a job id.'] } });
+      throw validationFailed({ id: ['This is not a job id.'] });
     }
     if (await this.jobs.retry(id)) {
       this.logger.log(`admin ${req.user!.userId} retried job ${id}`);

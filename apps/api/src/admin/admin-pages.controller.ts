@@ -1,7 +1,7 @@
 import { Body, Controller, Get, NotFoundException, Param, Post, Query, Redirect, Req, Res } from '@nestjs/common';
 import { AdminActionRefusedError, AdminUsersService } from '@app/admin';
 import { Roles } from '@app/auth';
-import { AppError } from '@app/errors';
+import { validationFailed } from '@app/errors';
 import { SessionService } from '@app/session';
 import type { Request, Response } from 'express';
 import { describeDevice } from '../accounts/describe-device.js';
@@ -108,8 +108,6 @@ export class AdminPagesController {
   }
 }
 
-function badForm(fields: Record<string, string>): AppError {
-  return new AppError('validation_failed', 400, 'Some fields are invalid.', {
-    fields: Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, [v]])),
-  });
+function badForm(fields: Record<string, string>) {
+  return validationFailed(Object.fromEntries(Object.entries(fields).map(([field, message]) => [field, [message]])));
 }
