@@ -13,13 +13,7 @@ export { MemorySessionStore } from './stores/memory-session-store.js';
 export { RedisSessionStore } from './stores/redis-session-store.js';
 export { createSessionMiddleware, type SessionMiddlewareOptions } from './session.middleware.js';
 export { Session } from './session.js';
-export {
-  PasswordChangedEvent,
-  SessionEvents,
-  SessionsRevokedEvent,
-  UserDisabledEvent,
-  UserLoggedOutEvent,
-} from './session.events.js';
+export { PasswordChangedEvent, SessionEvents, SessionsRevokedEvent, UserDisabledEvent, UserLoggedOutEvent } from './session.events.js';
 export { SessionMiddleware, SessionModule, sessionStoreFactory } from './session.module.js';
 export { SessionReaper } from './session-reaper.js';
 export { SessionService, type FlashKind, type FlashMessage, type SessionSummary } from './session.service.js';

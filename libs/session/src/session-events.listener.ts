@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SessionStore } from './session-store.port.js';
-import {
-  PasswordChangedEvent,
-  SessionEvents,
-  SessionsRevokedEvent,
-  UserDisabledEvent,
-  UserLoggedOutEvent,
-} from './session.events.js';
+import { PasswordChangedEvent, SessionEvents, SessionsRevokedEvent, UserDisabledEvent, UserLoggedOutEvent } from './session.events.js';
 
 /**
  * Ends sessions when the accounts code says so. Errors propagate (`suppressErrors: false`) to

@@ -25,7 +25,10 @@ class BrokenStore extends MemorySessionStore {
   }
 }
 
-function appWith(store: SessionStore, options: { secure?: boolean; cookieName?: string; touchIntervalMs?: number; idle?: number; absolute?: number; now?: () => number } = {}) {
+function appWith(
+  store: SessionStore,
+  options: { secure?: boolean; cookieName?: string; touchIntervalMs?: number; idle?: number; absolute?: number; now?: () => number } = {},
+) {
   const app = express();
   app.use(
     createSessionMiddleware({

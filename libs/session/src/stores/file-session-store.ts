@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { type SessionLifetime, type SessionRecord, expiresAt, parseRecord } from '../session-record.js';
 import { assertValidSessionId, isValidSessionId } from '../session-id.js';
 import { SessionIdConflictError, SessionStore, type UserSession } from '../session-store.port.js';
+import { TurnBatch } from './turn-batch.js';
 
 /*
  * Why our own: session-file-store (the usual choice) has had no release since 2022, builds
@@ -46,9 +47,6 @@ import { SessionIdConflictError, SessionStore, type UserSession } from '../sessi
  * together, so the requests waiting on them carry on (and answer) in one burst rather than one
  * wake-up each: about 12 % less CPU per session read under load (docs/benchmarks.md).
  */
-
-// Captured at load: test doubles that fake the global timers must not stall the store.
-const nextTurn = setImmediate;
 
 const RECORD = 'record.json';
 const FILE_MODE = 0o600;
@@ -145,8 +143,12 @@ export class FileSessionStore extends SessionStore {
   /** id -> the verified record JSON last read, and the identity of its file (see header). */
   private readonly remembered = new Map<string, FileIdentity & { json: string }>();
   private ready?: Promise<void>;
-  /** Stats asked for in this turn of the event loop (see the header comment). */
-  private stats: Array<{ path: string; resolve: (info: BigIntStats) => void; reject: (error: unknown) => void }> = [];
+  /** Identity checks of this turn, issued together at its end (see the header comment). */
+  private readonly stats = new TurnBatch<string, BigIntStats>((batch) => {
+    void Promise.allSettled(batch.map(({ input: path }) => stat(path, { bigint: true }))).then((results) => {
+      results.forEach((result, i) => (result.status === 'fulfilled' ? batch[i].resolve(result.value) : batch[i].reject(result.reason)));
+    });
+  });
 
   constructor(private readonly options: FileSessionStoreOptions) {
     super();
@@ -335,7 +337,7 @@ export class FileSessionStore extends SessionStore {
     try {
       const known = this.remembered.get(id);
       if (known) {
-        const info = await this.statInTurn(path);
+        const info = await this.stats.request(path);
         if (sameFile(known, info)) {
           return parseRecord(known.json);
         }
@@ -349,22 +351,6 @@ export class FileSessionStore extends SessionStore {
       throw error;
     }
   }
-
-  private statInTurn(path: string): Promise<BigIntStats> {
-    return new Promise((resolve, reject) => {
-      if (this.stats.push({ path, resolve, reject }) === 1) {
-        nextTurn(this.flushStats);
-      }
-    });
-  }
-
-  private readonly flushStats = (): void => {
-    const batch = this.stats;
-    this.stats = [];
-    void Promise.allSettled(batch.map(({ path }) => stat(path, { bigint: true }))).then((results) => {
-      results.forEach((result, i) => (result.status === 'fulfilled' ? batch[i].resolve(result.value) : batch[i].reject(result.reason)));
-    });
-  };
 
   private async readFile(path: string, id: string): Promise<SessionRecord | null> {
     const { bytes, identity } = await readWhole(path);

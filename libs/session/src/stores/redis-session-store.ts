@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { type SessionLifetime, type SessionRecord, expiresAt, parseRecord } from '../session-record.js';
 import { assertValidSessionId, isValidSessionId } from '../session-id.js';
 import { SessionIdConflictError, SessionStore, type UserSession } from '../session-store.port.js';
+import { type Batched, TurnBatch } from './turn-batch.js';
 
 /*
  * Why our own store rather than connect-redis: connect-redis keeps no per-user index (its
@@ -110,20 +111,14 @@ interface SessionCommands {
 
 type SessionClient = Redis & SessionCommands;
 
-/** One queued command: how to issue it on the client, and whom to tell. */
-interface Pending {
-  add(client: SessionClient): Promise<unknown>;
-  resolve(value: unknown): void;
-  reject(error: unknown): void;
-}
-
-// Captured at load: test doubles that fake the global timers must not stall the store.
-const nextTurn = setImmediate;
+/** How to issue one queued command on the client. */
+type IssueCommand = (client: SessionClient) => Promise<unknown>;
 
 export class RedisSessionStore extends SessionStore {
   private readonly logger = new Logger('RedisSessionStore');
   private readonly redis: Redis;
-  private queue: Pending[] = [];
+  /** Commands of this turn, sent together at its end (see the header comment). */
+  private readonly commands = new TurnBatch<IssueCommand, unknown>((batch) => this.sendAll(batch));
 
   constructor(
     redis: Redis,
@@ -131,14 +126,14 @@ export class RedisSessionStore extends SessionStore {
     private readonly prefix: string,
   ) {
     super();
-    const commands: Array<[keyof SessionCommands, string]> = [
+    const scripts: Array<[keyof SessionCommands, string]> = [
       ['sessionWrite', WRITE],
       ['sessionTouch', TOUCH],
       ['sessionDestroy', DESTROY],
       ['sessionList', LIST],
       ['sessionDestroyByUser', DESTROY_BY_USER],
     ];
-    for (const [name, lua] of commands) {
+    for (const [name, lua] of scripts) {
       if (!(name in redis)) {
         redis.defineCommand(name, { numberOfKeys: 1, lua });
       }
@@ -146,33 +141,26 @@ export class RedisSessionStore extends SessionStore {
     this.redis = redis;
   }
 
-  /** Queues one command for this turn's pipeline (see the header comment). */
-  private send<T>(add: Pending['add']): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      if (this.queue.push({ add, resolve: resolve as (v: unknown) => void, reject }) === 1) {
-        nextTurn(this.flush);
-      }
-    });
+  private send<T>(issue: IssueCommand): Promise<T> {
+    return this.commands.request(issue) as Promise<T>;
   }
 
-  private readonly flush = (): void => {
-    const batch = this.queue;
-    this.queue = [];
+  private sendAll(batch: Batched<IssueCommand, unknown>[]): void {
     // Corked, ioredis's writes of this batch leave as one socket write (see the header comment).
     const stream = batch.length > 1 && this.redis.status === 'ready' ? (this.redis as unknown as { stream?: Socket }).stream : undefined;
     stream?.cork();
     try {
-      for (const p of batch) {
+      for (const { input: issue, resolve, reject } of batch) {
         try {
-          p.add(this.redis as SessionClient).then(p.resolve, p.reject);
+          issue(this.redis as SessionClient).then(resolve, reject);
         } catch (error) {
-          p.reject(error); // a throw here would otherwise escape the setImmediate callback
+          reject(error); // a throw here would otherwise escape the setImmediate callback
         }
       }
     } finally {
       stream?.uncork();
     }
-  };
+  }
 
   async get(id: string): Promise<SessionRecord | null> {
     if (!isValidSessionId(id)) {
