@@ -10,11 +10,11 @@
 // GET /login hands out a session cookie and a form token, so the login client can drive both.
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
-import { availableParallelism } from 'node:os';
 import argon2 from 'argon2';
 import { Redis } from 'ioredis';
 import pLimit from 'p-limit';
 import pg from 'pg';
+import { defaultHashConcurrency } from '../../dist/libs/config/src/index.js';
 
 const [port, databaseUrl, redisUrl] = process.argv.slice(2);
 const EMAIL = 'bench-admin@example.org';
@@ -23,7 +23,8 @@ const prefix = `bench-floor-${process.pid}:`;
 
 const redis = new Redis(redisUrl);
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
-const gate = pLimit(Math.max(1, Math.min(availableParallelism(), 3)));
+// The api's default gate (one hash per core), so both sides hash the same way.
+const gate = pLimit(defaultHashConcurrency());
 await pool.query(
   'CREATE TABLE IF NOT EXISTS floor_users (id serial PRIMARY KEY, email text UNIQUE NOT NULL, hash text NOT NULL, last_login_at timestamptz)',
 );

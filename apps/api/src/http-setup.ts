@@ -49,6 +49,8 @@ export function configureHttp(app: NestExpressApplication): void {
   });
   views.addGlobal('appName', 'Nest Starter');
   views.addGlobal('assetVersion', BOOTSTRAP_VERSION);
+  // Times on pages: UTC to the minute ("2026-11-27 09:30"), the same on every page.
+  views.addFilter('utcMinute', (date: Date) => date.toISOString().replace('T', ' ').slice(0, 16));
   app.setBaseViewsDir(viewsDir);
   app.setViewEngine('njk');
 }

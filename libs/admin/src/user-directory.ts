@@ -33,6 +33,8 @@ interface Row {
 const COLUMNS = `u.id, u.email, u.first_name, u.last_name, u.active, u.email_confirmed_at, u.last_login_at, u.created_at,
   COALESCE(array_agg(r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS roles`;
 const FROM = `FROM users u LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOIN roles r ON r.id = ur.role_id`;
+/** $1: the search as typed ('' matches everyone), $2: its LIKE pattern. */
+const MATCHES = `($1 = '' OR u.email ILIKE $2 OR u.first_name ILIKE $2 OR u.last_name ILIKE $2)`;
 
 /** `%`, `_` and `\` typed into the search box are matched as themselves, not as LIKE wildcards. */
 export function likePattern(text: string): string {
@@ -53,7 +55,7 @@ export class UserDirectory {
     const rows = await queryRows<Row>(
       this.db,
       `SELECT ${COLUMNS}, count(*) OVER () AS total ${FROM}
-        WHERE $1 = '' OR u.email ILIKE $2 OR u.first_name ILIKE $2 OR u.last_name ILIKE $2
+        WHERE ${MATCHES}
         GROUP BY u.id ORDER BY u.created_at DESC, u.id LIMIT $3 OFFSET $4`,
       [query, likePattern(query), limit, offset],
     );
@@ -72,7 +74,7 @@ export class UserDirectory {
   private async count(query: string): Promise<number> {
     const rows = await queryRows<{ n: string }>(
       this.db,
-      `SELECT count(*) AS n FROM users u WHERE $1 = '' OR u.email ILIKE $2 OR u.first_name ILIKE $2 OR u.last_name ILIKE $2`,
+      `SELECT count(*) AS n FROM users u WHERE ${MATCHES}`,
       [query, likePattern(query)],
     );
     return Number(rows[0].n);

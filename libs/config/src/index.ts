@@ -1,4 +1,4 @@
-export { AppConfig, toAppConfig } from './app-config.js';
+export { AppConfig, defaultHashConcurrency, toAppConfig } from './app-config.js';
 export { AppConfigModule, type AppConfigOptions } from './app-config.module.js';
 export { ConfigValidationError } from './config-validation.error.js';
 export {
