@@ -2,11 +2,10 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, t
 import type { AppConfigOptions } from '@app/config';
 import { CoreModule } from '@app/core';
 import { ErrorsModule } from '@app/errors';
-import { HealthModule } from '@app/health';
-import { REDIS_READINESS } from '@app/redis';
 import { SessionMiddleware, SessionModule } from '@app/session';
 import { AuthModule, SessionPrincipalMiddleware } from '@app/auth';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { HealthEndpointsModule } from './health/health-endpoints.module.js';
 import { AdminPagesModule } from './admin/admin-pages.module.js';
 import { JsonApiModule } from './api/api.module.js';
 import { WebModule } from './web/web.module.js';
@@ -36,7 +35,7 @@ export class ApiModule implements NestModule {
       imports: [
         CoreModule.forRoot(options),
         ErrorsModule,
-        HealthModule.forRoot({ extraChecks: [REDIS_READINESS] }),
+        HealthEndpointsModule,
         SessionModule,
         AuthModule,
         WebModule,

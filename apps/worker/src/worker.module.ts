@@ -23,7 +23,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         CoreModule.forRoot(options),
-        HealthModule.forRoot({ http: false, extraChecks: [QUEUE_READINESS] }),
+        HealthModule.forRoot({ extraChecks: [QUEUE_READINESS] }),
         TerminusModule,
         QueueWorkerModule,
         MailProcessorsModule,

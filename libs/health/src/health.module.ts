@@ -1,15 +1,16 @@
 import { type DynamicModule, Module, type Provider } from '@nestjs/common';
 import { TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import { HealthController } from './health.controller.js';
 import { READINESS_CHECKS, READINESS_TIMEOUT_MS, type ReadinessCheck } from './readiness.js';
 
 export interface HealthModuleOptions {
   /** Tokens of extra readiness checks (e.g. Redis), each resolving to a `ReadinessCheck` or null. */
   extraChecks?: Array<string | symbol>;
-  /** Serve `/health/*` over HTTP (the api); the worker only uses the checks. */
-  http?: boolean;
 }
 
+/**
+ * The readiness checks of every dependency the process needs, for whoever reports them: the
+ * api's `/health/*` controller (apps/api/src/health) and the worker's readiness listener.
+ */
 @Module({})
 export class HealthModule {
   static forRoot(options: HealthModuleOptions = {}): DynamicModule {
@@ -26,9 +27,8 @@ export class HealthModule {
     return {
       module: HealthModule,
       imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
-      controllers: options.http === false ? [] : [HealthController],
       providers: [checks],
-      exports: [READINESS_CHECKS],
+      exports: [READINESS_CHECKS, TerminusModule],
     };
   }
 }

@@ -4,11 +4,10 @@ import { Test } from '@nestjs/testing';
 import type { AppConfigOptions } from '@app/config';
 import { CoreModule } from '@app/core';
 import { ErrorsModule } from '@app/errors';
-import { HealthModule } from '@app/health';
-import { REDIS_READINESS } from '@app/redis';
 import { SessionMiddleware, SessionModule } from '@app/session';
 import { applyToPages } from '../../src/api.module.js';
 import { configureHttp } from '../../src/http-setup.js';
+import { HealthEndpointsModule } from '../../src/health/health-endpoints.module.js';
 import { WebModule } from '../../src/web/web.module.js';
 import { SessionProbeModule } from './session-probe.js';
 
@@ -29,7 +28,7 @@ class SessionOnlyModule implements NestModule {
       imports: [
         CoreModule.forRoot(options),
         ErrorsModule,
-        HealthModule.forRoot({ extraChecks: [REDIS_READINESS] }),
+        HealthEndpointsModule,
         SessionModule,
         WebModule,
         SessionProbeModule,

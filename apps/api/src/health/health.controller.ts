@@ -1,8 +1,8 @@
 import { Controller, Get, HttpStatus, Inject, Res, ServiceUnavailableException } from '@nestjs/common';
 import { HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
-import { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';
 import { Public } from '@app/auth';
+import { READINESS_CHECKS, type ReadinessCheck } from '@app/health';
 
 /**
  * `/health/live`: the process answers (restart it if not).
