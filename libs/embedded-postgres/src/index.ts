@@ -1,0 +1,9 @@
+export {
+  embeddedPostgresStatus,
+  ensureEmbeddedPostgres,
+  resetEmbeddedPostgres,
+  stopEmbeddedPostgres,
+  type EmbeddedPostgresConnection,
+  type EmbeddedPostgresStatus,
+  type EnsureEmbeddedPostgresOptions,
+} from './embedded-postgres.js';
