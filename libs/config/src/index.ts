@@ -1,16 +1,13 @@
-export { AppConfig, defaultHashConcurrency, toAppConfig } from './app-config.js';
+export { AppConfig, toAppConfig } from './app-config.js';
 export { AppConfigModule, type AppConfigOptions } from './app-config.module.js';
 export { ConfigValidationError } from './config-validation.error.js';
-export {
-  EnvironmentVariables,
-  LOG_LEVELS,
-  NODE_ENVS,
-  SESSION_STORES,
-  type LogLevel,
-  type NodeEnv,
-  type SessionStoreKind,
-} from './env.schema.js';
+export type { EnvironmentVariables } from './env.schema.js';
 export { processEnv } from './process-env.js';
 export { projectRoot } from './project-root.js';
-export { splitList, validateEnv } from './validate-env.js';
-export { QUEUE_BACKENDS, type QueueBackendKind } from './env.schema.js';
+export { defaultHashConcurrency } from './sections/auth.js';
+export { LOG_LEVELS, type LogLevel } from './sections/logging.js';
+export { NODE_ENVS, type NodeEnv } from './sections/node-env.js';
+export { splitList } from './sections/parse.js';
+export { QUEUE_BACKENDS, type QueueBackendKind } from './sections/queue.js';
+export { SESSION_STORES, type SessionStoreKind } from './sections/session.js';
+export { validateEnv } from './validate-env.js';

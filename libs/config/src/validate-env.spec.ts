@@ -1,5 +1,6 @@
 import { ConfigValidationError } from './config-validation.error.js';
-import { defaultHashConcurrency, toAppConfig } from './app-config.js';
+import { toAppConfig } from './app-config.js';
+import { defaultHashConcurrency } from './sections/auth.js';
 import { validateEnv } from './validate-env.js';
 
 const PROD_OK = {

@@ -1,0 +1,183 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsEmail, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { availableParallelism } from 'node:os';
+import { processEnv } from '../process-env.js';
+import { isProduction, type NodeEnvVariables } from './node-env.js';
+import { toBool, toInt } from './parse.js';
+import { defineSection, type Defaults } from './section.js';
+
+export class AuthVariables {
+  /** Login is refused until the address is confirmed (the link in the welcome mail). */
+  @Transform(toBool)
+  @IsBoolean()
+  AUTH_REQUIRE_EMAIL_CONFIRMATION: boolean;
+
+  /** Failed logins allowed per account, and per client IP, in one window; then 429 until it ends. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(1000)
+  @IsInt()
+  AUTH_MAX_FAILURES_PER_ACCOUNT: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  AUTH_MAX_FAILURES_PER_IP: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(86400)
+  @IsInt()
+  AUTH_FAILURE_WINDOW_SECONDS: number;
+
+  /** Argon2id cost. The floor is OWASP's minimum (19 MiB, 2 passes, 1 lane); raising it rehashes on login. */
+  @Transform(toInt)
+  @Min(19456)
+  @Max(4194304)
+  @IsInt()
+  AUTH_ARGON2_MEMORY_KIB: number;
+
+  @Transform(toInt)
+  @Min(2)
+  @Max(20)
+  @IsInt()
+  AUTH_ARGON2_TIME_COST: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(16)
+  @IsInt()
+  AUTH_ARGON2_PARALLELISM: number;
+
+  /**
+   * Password hashes computed at once, per process (the rest wait their turn). Unset: one per
+   * core this process may run on, leaving at least one libuv thread free for file I/O.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @Min(1)
+  @Max(64)
+  @IsInt()
+  AUTH_HASH_CONCURRENCY?: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(720)
+  @IsInt()
+  AUTH_CONFIRM_TOKEN_TTL_HOURS: number;
+
+  @Transform(toInt)
+  @Min(5)
+  @Max(1440)
+  @IsInt()
+  AUTH_RESET_TOKEN_TTL_MINUTES: number;
+
+  /** Accounts created on first start if no user has the address yet ("email:password" optional part). */
+  @IsOptional()
+  @IsEmail({}, { message: 'must be an email address' })
+  SEED_ADMIN_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  SEED_ADMIN_PASSWORD?: string;
+
+  @IsOptional()
+  @IsEmail({}, { message: 'must be an email address' })
+  SEED_DEV_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  SEED_DEV_PASSWORD?: string;
+
+  @IsOptional()
+  @IsEmail({}, { message: 'must be an email address' })
+  SEED_USER_EMAIL?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'must be at least 8 characters' })
+  SEED_USER_PASSWORD?: string;
+}
+
+type SeedRole = 'admin' | 'dev' | 'user';
+
+export interface AuthConfig {
+  readonly requireEmailConfirmation: boolean;
+  readonly maxFailuresPerAccount: number;
+  readonly maxFailuresPerIp: number;
+  readonly failureWindowSeconds: number;
+  readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
+  /** How many password hashes run at once in this process (see defaultHashConcurrency). */
+  readonly hashConcurrency: number;
+  readonly confirmTokenTtlMs: number;
+  readonly resetTokenTtlMs: number;
+  /** Accounts ensured at start; a seed without a password gets a generated one (printed once, development only). */
+  readonly seeds: readonly { readonly role: SeedRole; readonly email: string; readonly password?: string }[];
+}
+
+/**
+ * Argon2 runs on libuv's thread pool, which file I/O (the file session store, templates) shares.
+ * One hash per core is what the machine can compute anyway: more at once only interleave 19 MiB
+ * working sets on the same cores (measured 12% fewer verifications/s at 4 per core than at 1,
+ * docs/benchmarks.md) and, with the pool's 4 threads all hashing, a login burst would stall every
+ * file read behind it. availableParallelism() honours CPU affinity (taskset, cgroups' cpusets).
+ */
+export function defaultHashConcurrency(): number {
+  const pool = Number(processEnv().UV_THREADPOOL_SIZE) || 4;
+  return Math.max(1, Math.min(availableParallelism(), pool - 1));
+}
+
+type Env = AuthVariables & NodeEnvVariables;
+
+const seedAccounts = (env: Env) =>
+  (
+    [
+      ['admin', env.SEED_ADMIN_EMAIL, env.SEED_ADMIN_PASSWORD],
+      ['dev', env.SEED_DEV_EMAIL, env.SEED_DEV_PASSWORD],
+      ['user', env.SEED_USER_EMAIL, env.SEED_USER_PASSWORD],
+    ] as const
+  ).flatMap(([role, email, password]) => (email ? [{ role, email, password }] : []));
+
+/** Account policy: the same safe values everywhere; none of them names a service or a secret. */
+const POLICY: Defaults<AuthVariables> = {
+  AUTH_REQUIRE_EMAIL_CONFIRMATION: 'true',
+  AUTH_MAX_FAILURES_PER_ACCOUNT: '5',
+  AUTH_MAX_FAILURES_PER_IP: '50',
+  AUTH_FAILURE_WINDOW_SECONDS: '900',
+  AUTH_ARGON2_MEMORY_KIB: '19456',
+  AUTH_ARGON2_TIME_COST: '2',
+  AUTH_ARGON2_PARALLELISM: '1',
+  AUTH_CONFIRM_TOKEN_TTL_HOURS: '48',
+  AUTH_RESET_TOKEN_TTL_MINUTES: '60',
+};
+// A fresh clone gets an admin (password generated and printed once).
+const LOCAL: Defaults<AuthVariables> = { ...POLICY, SEED_ADMIN_EMAIL: 'admin@example.com' };
+
+export const auth = defineSection({
+  schema: AuthVariables,
+  defaults: { development: LOCAL, test: LOCAL, production: POLICY },
+  // A seed account with a generated password nobody ever sees would be an admin no one controls.
+  check: (env: Env) =>
+    isProduction(env)
+      ? seedAccounts(env)
+          .filter((seed) => !seed.password)
+          .map(({ role }) => {
+            const name = `SEED_${role.toUpperCase()}`;
+            return `${name}_PASSWORD is required in production when ${name}_EMAIL is set`;
+          })
+      : [],
+  build: (env: Env): AuthConfig => ({
+    requireEmailConfirmation: env.AUTH_REQUIRE_EMAIL_CONFIRMATION,
+    maxFailuresPerAccount: env.AUTH_MAX_FAILURES_PER_ACCOUNT,
+    maxFailuresPerIp: env.AUTH_MAX_FAILURES_PER_IP,
+    failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
+    argon2: { memoryCost: env.AUTH_ARGON2_MEMORY_KIB, timeCost: env.AUTH_ARGON2_TIME_COST, parallelism: env.AUTH_ARGON2_PARALLELISM },
+    hashConcurrency: env.AUTH_HASH_CONCURRENCY ?? defaultHashConcurrency(),
+    confirmTokenTtlMs: env.AUTH_CONFIRM_TOKEN_TTL_HOURS * 3_600_000,
+    resetTokenTtlMs: env.AUTH_RESET_TOKEN_TTL_MINUTES * 60_000,
+    seeds: seedAccounts(env),
+  }),
+});

@@ -1,0 +1,68 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
+import { toBool, toInt } from './parse.js';
+import { defineSection, type Defaults } from './section.js';
+
+export class DatabaseVariables {
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// connection URL' })
+  DATABASE_URL: string;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(200)
+  @IsInt()
+  DATABASE_POOL_SIZE: number;
+
+  @Transform(toBool)
+  @IsBoolean()
+  DATABASE_RUN_MIGRATIONS: boolean;
+
+  @Transform(toInt)
+  @Min(100)
+  @Max(60000)
+  @IsInt()
+  DATABASE_CONNECT_TIMEOUT_MS: number;
+
+  @Transform(toInt)
+  @Min(100)
+  @Max(600000)
+  @IsInt()
+  DATABASE_STATEMENT_TIMEOUT_MS: number;
+}
+
+export interface DatabaseConfig {
+  readonly url: string;
+  readonly poolSize: number;
+  readonly runMigrations: boolean;
+  readonly connectTimeoutMs: number;
+  readonly statementTimeoutMs: number;
+}
+
+const TUNING: Defaults<DatabaseVariables> = {
+  DATABASE_POOL_SIZE: '10',
+  DATABASE_CONNECT_TIMEOUT_MS: '3000',
+  DATABASE_STATEMENT_TIMEOUT_MS: '15000',
+};
+const LOCAL: Defaults<DatabaseVariables> = {
+  ...TUNING,
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/starter',
+  DATABASE_RUN_MIGRATIONS: 'true',
+};
+
+export const database = defineSection({
+  schema: DatabaseVariables,
+  defaults: {
+    development: LOCAL,
+    test: LOCAL,
+    // Migrations run as a release step in production (`npm run migration:run`), not at every start.
+    production: { ...TUNING, DATABASE_RUN_MIGRATIONS: 'false' },
+  },
+  requiredInProduction: ['DATABASE_URL'],
+  build: (env: DatabaseVariables): DatabaseConfig => ({
+    url: env.DATABASE_URL,
+    poolSize: env.DATABASE_POOL_SIZE,
+    runMigrations: env.DATABASE_RUN_MIGRATIONS,
+    connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+  }),
+});
