@@ -2,7 +2,7 @@ import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, t
 import type { AppConfigOptions } from '@app/config';
 import { CoreModule } from '@app/core';
 import { ErrorsModule } from '@app/errors';
-import { SessionMiddleware, SessionModule } from '@app/session';
+import { SessionHttpModule, SessionMiddleware } from '@app/session-http';
 import { AuthModule, SessionPrincipalMiddleware } from '@app/auth';
 import { AccountsModule } from './accounts/accounts.module.js';
 import { HealthEndpointsModule } from './health/health-endpoints.module.js';
@@ -36,7 +36,7 @@ export class ApiModule implements NestModule {
         CoreModule.forRoot(options),
         ErrorsModule,
         HealthEndpointsModule,
-        SessionModule,
+        SessionHttpModule,
         AuthModule,
         WebModule,
         AccountsModule,

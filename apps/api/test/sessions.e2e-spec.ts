@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { signSessionId, generateSessionId } from '@app/session';
+import { generateSessionId } from '@app/session';
+import { signSessionId } from '@app/session-http';
 import { createTestDatabase, testEnv, testRedisUrl, type TestDatabase } from '@app/testing';
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';

@@ -1,13 +1,11 @@
 import { type DynamicModule, Injectable, Module, type Type } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfigModule, type AppConfigOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { MailModule } from '@app/mail';
 import { QueueModule } from '@app/queue';
 import { InjectCommander } from 'nest-commander';
 import { AccountsCoreModule } from '@app/auth';
-import { RedisModule } from '@app/redis';
-import { SessionModule } from '@app/session';
+import { SessionStoreModule } from '@app/session';
 import {
   RolesAddCommand,
   UsersAddCommand,
@@ -53,20 +51,19 @@ class UsageExitCode {
 class OpsCommandsModule {}
 
 /**
- * Where commands come from. Each entry is a module whose providers include `@Command` classes
- * (nest-commander finds them in the whole app). A lib adds its commands by exporting such a
- * module and listing it here, e.g. accounts: `AccountsCommandsModule` from '@app/auth'.
- */
-/**
  * Account administration. Needs the session store too, to end sessions (Redis when configured,
  * else the file store, exactly as the api uses them).
  */
 @Module({
-  imports: [RedisModule, SessionModule, AccountsCoreModule],
+  imports: [SessionStoreModule, AccountsCoreModule],
   providers: [UsersAddCommand, RolesAddCommand, UsersResetPasswordCommand, UsersRevokeSessionsCommand, UsersDisableCommand],
 })
 class AccountsCommandsModule {}
 
+/**
+ * Where commands come from. Each entry is a module whose providers include `@Command` classes
+ * (nest-commander finds them in the whole app); add a module here to add commands.
+ */
 export const COMMAND_MODULES: Array<Type | DynamicModule> = [OpsCommandsModule, AccountsCommandsModule];
 
 /**
@@ -81,7 +78,6 @@ export class CliModule {
       module: CliModule,
       imports: [
         AppConfigModule.forRoot(options),
-        EventEmitterModule.forRoot(),
         DatabaseModule,
         QueueModule,
         MailModule,

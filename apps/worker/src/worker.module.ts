@@ -6,6 +6,7 @@ import { MailProcessorsModule } from '@app/mail';
 import { QUEUE_READINESS, QueueWorkerModule } from '@app/queue';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccountsCoreModule } from '@app/auth';
+import { SessionStoreModule } from '@app/session';
 import { SessionReapProcessor } from './processors/session-reap.processor.js';
 import { TokenPurgeProcessor } from './processors/token-purge.processor.js';
 import { WorkerHealth } from './worker-health.js';
@@ -28,6 +29,7 @@ export class WorkerModule {
         QueueWorkerModule,
         MailProcessorsModule,
         AccountsCoreModule,
+        SessionStoreModule,
       ],
       providers: [WorkerLifecycle, WorkerHealth, SessionReapProcessor, TokenPurgeProcessor],
     };

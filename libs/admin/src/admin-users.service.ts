@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AccountsService, UsersRepository } from '@app/auth';
+import { AccountsService, type DirectoryUser, UserDirectory, UsersRepository } from '@app/auth';
 import { SessionService, type SessionSummary } from '@app/session';
-import { type DirectoryUser, UserDirectory } from './user-directory.js';
 
 export const USERS_PER_PAGE = 25;
 

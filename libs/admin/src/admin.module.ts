@@ -1,12 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AccountsCoreModule } from '@app/auth';
+import { SessionStoreModule } from '@app/session';
 import { AdminUsersService } from './admin-users.service.js';
-import { UserDirectory } from './user-directory.js';
 
 /** The admin panel's services (no HTTP: the pages live in apps/api/src/admin). */
 @Module({
-  imports: [AccountsCoreModule],
-  providers: [UserDirectory, AdminUsersService],
+  imports: [AccountsCoreModule, SessionStoreModule],
+  providers: [AdminUsersService],
   exports: [AdminUsersService],
 })
 export class AdminModule {}

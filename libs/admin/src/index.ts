@@ -1,3 +1,2 @@
 export { AdminModule } from './admin.module.js';
 export { AdminActionRefusedError, AdminUsersService, USERS_PER_PAGE, type UserPage } from './admin-users.service.js';
-export { type DirectoryUser, likePattern } from './user-directory.js';

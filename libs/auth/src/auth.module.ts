@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailService } from '@app/mail';
+import { SessionStoreModule } from '@app/session';
 import { AccountLinks } from './accounts/account-links.js';
 import { AccountMailer } from './accounts/account-mailer.js';
 import { AccountMessages } from './accounts/account-messages.js';
@@ -17,13 +18,15 @@ import { LoginThrottle } from './login/login-throttle.js';
 import { LoginService } from './login/login.service.js';
 import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hasher.js';
 import { OneTimeTokensService } from './tokens/one-time-tokens.service.js';
+import { UserDirectory } from './users/user-directory.js';
 import { UsersRepository } from './users/users.repository.js';
 
 /** Accounts without HTTP: users, passwords, tokens, API keys, login. Used by the api and the CLI. */
 @Module({
-  imports: [TypeOrmModule.forFeature(AUTH_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(AUTH_ENTITIES), SessionStoreModule],
   providers: [
     UsersRepository,
+    UserDirectory,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
     OneTimeTokensService,
     ApiKeysService,
@@ -35,7 +38,7 @@ import { UsersRepository } from './users/users.repository.js';
     LoginThrottle,
     LoginService,
   ],
-  exports: [UsersRepository, PasswordHasher, OneTimeTokensService, ApiKeysService, AccountsService, LoginService],
+  exports: [UsersRepository, UserDirectory, PasswordHasher, OneTimeTokensService, ApiKeysService, AccountsService, LoginService],
 })
 export class AccountsCoreModule {}
 

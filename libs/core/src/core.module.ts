@@ -1,5 +1,4 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AppConfigModule, type AppConfigOptions } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { LoggingModule } from '@app/logging';
@@ -8,7 +7,7 @@ import { QueueModule } from '@app/queue';
 import { RedisModule } from '@app/redis';
 
 /**
- * The composition list both apps share (architecture rule 8): configuration, logging, the
+ * The composition list both apps share: configuration, logging, the
  * database, Redis (when configured), the job queue (producer side) and mail (MailService, the
  * error reporter). The api adds HTTP concerns on top; the worker adds processors.
  */
@@ -19,7 +18,6 @@ export class CoreModule {
       module: CoreModule,
       imports: [
         AppConfigModule.forRoot(options),
-        EventEmitterModule.forRoot(),
         LoggingModule,
         DatabaseModule,
         RedisModule,

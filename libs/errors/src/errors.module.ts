@@ -3,11 +3,16 @@ import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { createValidationPipe } from './validation.js';
 
-/** Installs the global error filter and validation pipe; import once, in the api's root module. */
+/**
+ * Installs the global error filter and validation pipe (in the api's root module). The filter
+ * is exported too, for HTTP code outside Nest's pipeline that must answer through it.
+ */
 @Module({
   providers: [
-    { provide: APP_FILTER, useClass: HttpErrorFilter },
+    HttpErrorFilter,
+    { provide: APP_FILTER, useExisting: HttpErrorFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
+  exports: [HttpErrorFilter],
 })
 export class ErrorsModule {}

@@ -105,8 +105,14 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request & { id?: string }>();
-    const res = http.getResponse<Response>();
+    this.respond(exception, http.getRequest<Request>(), http.getResponse<Response>());
+  }
+
+  /**
+   * Renders `exception` as the answer to `req`: for code that fails outside Nest's pipeline but
+   * must answer like everything else (the session middleware, when a save fails at res.end).
+   */
+  respond(exception: unknown, req: Request, res: Response): void {
     const view = toErrorView(exception);
     const requestId = String(req.id ?? '');
 
@@ -159,7 +165,7 @@ export class HttpErrorFilter implements ExceptionFilter {
     );
   }
 
-  private log(view: ErrorView, exception: unknown, req: Request & { id?: string }): void {
+  private log(view: ErrorView, exception: unknown, req: Request): void {
     const where = `${req.method} ${req.path} (request ${req.id ?? '-'})`;
     if (view.unexpected) {
       this.logger.error(`${view.unexpected.message} at ${where}`, view.unexpected.stack);
@@ -170,7 +176,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       this.reporter?.report({
         error: view.unexpected,
         source: 'http',
-        requestId: req.id,
+        requestId: req.id === undefined ? undefined : String(req.id),
         method: req.method,
         // The route pattern, never the URL: paths and query strings can carry tokens.
         route: (req.route as { path?: string } | undefined)?.path ?? req.path,

@@ -20,13 +20,14 @@ export interface SessionLifetime {
   absoluteTtlMs: number;
 }
 
+/** The lifetime from the session part of the app's config (one derivation, for every store). */
+export function sessionLifetime(config: { idleTtlMs: number; absoluteTtlMs: number }): SessionLifetime {
+  return { idleTtlMs: config.idleTtlMs, absoluteTtlMs: config.absoluteTtlMs };
+}
+
 /** The instant a record stops being valid: the earlier of its idle and absolute deadlines. */
 export function expiresAt(record: Pick<SessionRecord, 'createdAt' | 'lastSeenAt'>, lifetime: SessionLifetime): number {
   return Math.min(record.lastSeenAt + lifetime.idleTtlMs, record.createdAt + lifetime.absoluteTtlMs);
-}
-
-export function isExpired(record: SessionRecord, lifetime: SessionLifetime, now = Date.now()): boolean {
-  return expiresAt(record, lifetime) <= now;
 }
 
 /**

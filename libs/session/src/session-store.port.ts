@@ -50,6 +50,15 @@ export abstract class SessionStore {
 
   /** Destroys every session of the user except `exceptId`; resolves with how many ended. */
   abstract destroyByUser(userId: string, exceptId?: string): Promise<number>;
+
+  /**
+   * Removes expired records from a backend that keeps them (files); resolves with how many
+   * went. The default suits backends that expire records themselves (Redis TTLs, memory on
+   * read) and does nothing. Runs off the request path, as the worker's `sessions.reap` job.
+   */
+  reapExpired(): Promise<number> {
+    return Promise.resolve(0);
+  }
 }
 
 /** `create` found the id taken. */

@@ -1,13 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import { SessionStore } from './session-store.port.js';
-import { STATE, type Session } from './session.js';
-
-export type FlashKind = 'success' | 'info' | 'warning' | 'danger';
-export interface FlashMessage {
-  kind: FlashKind;
-  text: string;
-}
 
 export interface SessionSummary {
   id: string;
@@ -19,54 +11,15 @@ export interface SessionSummary {
   current: boolean;
 }
 
-const FLASH_KEY = 'flash';
-const MAX_FLASH = 10;
-
-function sessionOf(req: Request): Session {
-  if (!req.session) {
-    // Routes without the middleware (health, /api) have no session by design.
-    throw new Error('no session on this route: is the session middleware mounted for it?');
-  }
-  return req.session;
-}
-
 /**
- * What other modules use for sessions; they never reach the store directly. Request-bound
- * methods act on `req.session`; user-wide ones go through the store's per-user index.
+ * The one way other code ends or lists sessions (accounts, admin, the CLI, the worker); nothing
+ * else reaches the store. Calls are awaited by the service that changes the account, so the
+ * sessions are gone before the response (or command) that caused it completes. The request-bound
+ * side (sign-in, logout, flash messages) lives in `@app/session-http`.
  */
 @Injectable()
 export class SessionService {
   constructor(private readonly store: SessionStore) {}
-
-  /**
-   * New id, old record destroyed. With `keepData` the data moves to the new id (privilege
-   * change); without it the new session starts empty (login).
-   */
-  async regenerate(req: Request, options: { keepData?: boolean } = {}): Promise<void> {
-    await sessionOf(req).regenerateWith(options.keepData ? { ...sessionOf(req) } : {});
-  }
-
-  /**
-   * Binds the session to a user after authentication: regenerates the id (fixation), stores the
-   * user id (which indexes the session) and the auth epoch the accounts code compares against.
-   */
-  async signIn(req: Request, userId: string, authEpoch: number): Promise<void> {
-    await sessionOf(req).regenerateWith({ userId, authEpoch });
-  }
-
-  /**
-   * Ends the current session: the record is deleted (not emptied), the cookie cleared, and the
-   * browser told to drop cookies and storage for this site.
-   */
-  async destroy(req: Request, res: Response): Promise<void> {
-    await sessionOf(req).destroy();
-    res.setHeader('Clear-Site-Data', '"cookies", "storage"');
-  }
-
-  currentId(req: Request): string | undefined {
-    const session = req.session;
-    return session && !session[STATE].isNew ? session.id : undefined;
-  }
 
   async listForUser(userId: string, currentSessionId?: string): Promise<SessionSummary[]> {
     const sessions = await this.store.listByUser(userId);
@@ -92,25 +45,16 @@ export class SessionService {
     return true;
   }
 
+  /**
+   * Ends every session of the user but `exceptSessionId` (password change, "sign out others",
+   * disabling, an admin's revoke); resolves with how many ended.
+   */
   revokeAllForUser(userId: string, exceptSessionId?: string): Promise<number> {
     return this.store.destroyByUser(userId, exceptSessionId);
   }
 
-  /** Queues a message for the next rendered page (post/redirect/get). */
-  flash(req: Request, kind: FlashKind, text: string): void {
-    const session = sessionOf(req);
-    const queue = Array.isArray(session[FLASH_KEY]) ? (session[FLASH_KEY] as FlashMessage[]) : [];
-    session[FLASH_KEY] = [...queue, { kind, text }].slice(-MAX_FLASH);
-  }
-
-  /** Returns and forgets the queued messages. */
-  consumeFlash(req: Request): FlashMessage[] {
-    const session = req.session;
-    if (!session || !Array.isArray(session[FLASH_KEY])) {
-      return [];
-    }
-    const messages = session[FLASH_KEY] as FlashMessage[];
-    delete session[FLASH_KEY];
-    return messages;
+  /** Removes expired records where the backend keeps them (see `SessionStore.reapExpired`). */
+  reapExpired(): Promise<number> {
+    return this.store.reapExpired();
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
 import { AccountsService, ApiKeysService, InvalidFormError, Roles } from '@app/auth';
 import { SessionService } from '@app/session';
+import { HttpSessionService } from '@app/session-http';
 import type { Request, Response } from 'express';
 import { ApiKeyForm, EmailChangeForm, NamesForm, PasswordChangeForm, PasswordConfirmForm, readForm } from './account-forms.js';
 import { describeDevice } from './describe-device.js';
@@ -12,6 +13,7 @@ export class AccountPagesController {
     private readonly accounts: AccountsService,
     private readonly apiKeys: ApiKeysService,
     private readonly sessions: SessionService,
+    private readonly browser: HttpSessionService,
   ) {}
 
   @Get()
@@ -45,7 +47,7 @@ export class AccountPagesController {
       return res.status(422).render('accounts/profile', this.profileLocals(req, { values: form.values, errors: form.errors }));
     }
     await this.accounts.updateNames(req.user!.userId, form.value.firstName, form.value.lastName);
-    this.sessions.flash(req, 'success', 'Your profile is saved.');
+    this.browser.flash(req, 'success', 'Your profile is saved.');
     res.redirect(303, '/account/profile');
   }
 
@@ -65,7 +67,7 @@ export class AccountPagesController {
       }
       throw error;
     }
-    this.sessions.flash(
+    this.browser.flash(
       req,
       'info',
       'If the new address can be used, we have mailed a confirmation link to it. Your address changes once you follow it.',
@@ -96,9 +98,9 @@ export class AccountPagesController {
       throw error;
     }
     // This browser stays signed in, under a new session id and the new epoch; all others end.
-    await this.sessions.signIn(req, userId, epoch);
-    await this.accounts.endOtherSessions(userId, this.sessions.currentId(req));
-    this.sessions.flash(req, 'success', 'Your password is changed. Your other sessions were signed out.');
+    await this.browser.signIn(req, userId, epoch);
+    await this.accounts.endOtherSessions(userId, this.browser.currentId(req));
+    this.browser.flash(req, 'success', 'Your password is changed. Your other sessions were signed out.');
     res.redirect(303, '/account/password');
   }
 
@@ -108,7 +110,7 @@ export class AccountPagesController {
   }
 
   private async sessionsLocals(req: Request, errors: Record<string, string>) {
-    const list = await this.sessions.listForUser(req.user!.userId, this.sessions.currentId(req));
+    const list = await this.sessions.listForUser(req.user!.userId, this.browser.currentId(req));
     return { title: 'Sessions', errors, sessions: list.map((s) => ({ ...s, device: describeDevice(s.userAgent) })) };
   }
 
@@ -119,21 +121,21 @@ export class AccountPagesController {
       if (!form.ok) {
         throw new InvalidFormError(form.errors);
       }
-      await this.accounts.revokeOtherSessions(req.user!.userId, form.value.password, this.sessions.currentId(req));
+      await this.accounts.revokeOtherSessions(req.user!.userId, form.value.password, this.browser.currentId(req));
     } catch (error) {
       if (error instanceof InvalidFormError) {
         return res.status(422).render('accounts/sessions', await this.sessionsLocals(req, error.fields));
       }
       throw error;
     }
-    this.sessions.flash(req, 'success', 'All your other sessions are signed out.');
+    this.browser.flash(req, 'success', 'All your other sessions are signed out.');
     res.redirect(303, '/account/sessions');
   }
 
   @Post('sessions/:id/revoke')
   async revokeOne(@Req() req: Request, @Res() res: Response, @Param('id') id: string) {
-    const revoked = id !== this.sessions.currentId(req) && (await this.sessions.revoke(req.user!.userId, id));
-    this.sessions.flash(req, revoked ? 'success' : 'warning', revoked ? 'That session is signed out.' : 'That session was already gone.');
+    const revoked = id !== this.browser.currentId(req) && (await this.sessions.revoke(req.user!.userId, id));
+    this.browser.flash(req, revoked ? 'success' : 'warning', revoked ? 'That session is signed out.' : 'That session was already gone.');
     res.redirect(303, '/account/sessions');
   }
 
@@ -163,7 +165,7 @@ export class AccountPagesController {
   @Roles('dev')
   async deleteApiKey(@Req() req: Request, @Res() res: Response, @Param('id') id: string) {
     const deleted = await this.apiKeys.delete(req.user!.userId, id);
-    this.sessions.flash(
+    this.browser.flash(
       req,
       deleted ? 'success' : 'warning',
       deleted ? 'The key is deleted and stops working now.' : 'That key was already gone.',

@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Render, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { AccountsService, type AuthenticatedUser, InvalidFormError, LocalLoginGuard, Public, safeNextPath } from '@app/auth';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { SessionEvents, SessionService, UserLoggedOutEvent } from '@app/session';
+import { HttpSessionService } from '@app/session-http';
 import type { Request, Response } from 'express';
 import { EmailForm, readForm, RegisterForm, ResetPasswordForm } from './account-forms.js';
 import { LoginFormFilter } from './login-form.filter.js';
@@ -15,8 +14,7 @@ const CHECK_INBOX =
 export class AuthPagesController {
   constructor(
     private readonly accounts: AccountsService,
-    private readonly sessions: SessionService,
-    private readonly events: EventEmitter2,
+    private readonly browser: HttpSessionService,
   ) {}
 
   @Get('login')
@@ -30,17 +28,14 @@ export class AuthPagesController {
   @UseFilters(LoginFormFilter)
   async login(@Req() req: Request, @Res() res: Response, @Query('next') next?: string) {
     const user = req.authenticatedUser as AuthenticatedUser;
-    await this.sessions.signIn(req, user.id, user.authEpoch);
+    await this.browser.signIn(req, user.id, user.authEpoch);
     res.redirect(303, safeNextPath(next));
   }
 
   @Post('logout')
   async logout(@Req() req: Request, @Res() res: Response) {
-    const id = this.sessions.currentId(req);
-    if (req.user && id) {
-      await this.events.emitAsync(SessionEvents.UserLoggedOut, new UserLoggedOutEvent(req.user.userId, id));
-    }
-    await this.sessions.destroy(req, res);
+    // Deletes the record itself: replaying the old cookie afterwards is anonymous.
+    await this.browser.destroy(req, res);
     res.redirect(303, '/');
   }
 

@@ -2,7 +2,7 @@ import { Controller, Get, Logger, Param, Post, Req, Res } from '@nestjs/common';
 import { Roles } from '@app/auth';
 import { validationFailed } from '@app/errors';
 import { JobQueue } from '@app/queue';
-import { SessionService } from '@app/session';
+import { HttpSessionService } from '@app/session-http';
 import type { Request, Response } from 'express';
 
 /** BullMQ job ids here: ours (`mail-<uuid>`) or BullMQ's counters. Anything else never names a job. */
@@ -16,7 +16,7 @@ export class AdminJobsController {
 
   constructor(
     private readonly jobs: JobQueue,
-    private readonly sessions: SessionService,
+    private readonly browser: HttpSessionService,
   ) {}
 
   @Get()
@@ -31,10 +31,10 @@ export class AdminJobsController {
     }
     if (await this.jobs.retry(id)) {
       this.logger.log(`admin ${req.user!.userId} retried job ${id}`);
-      this.sessions.flash(req, 'success', `Job ${id} is queued again, with a fresh set of attempts.`);
+      this.browser.flash(req, 'success', `Job ${id} is queued again, with a fresh set of attempts.`);
     } else {
       // Retried meanwhile (another tab, the CLI) or removed: not an error, the list is just stale.
-      this.sessions.flash(req, 'warning', `Job ${id} is no longer failed.`);
+      this.browser.flash(req, 'warning', `Job ${id} is no longer failed.`);
     }
     res.redirect(303, '/admin/jobs');
   }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, NotFoundException, Param, Post, Query, Redirect,
 import { AdminActionRefusedError, AdminUsersService } from '@app/admin';
 import { Roles } from '@app/auth';
 import { validationFailed } from '@app/errors';
-import { SessionService } from '@app/session';
+import { HttpSessionService } from '@app/session-http';
 import type { Request, Response } from 'express';
 import { describeDevice } from '../accounts/describe-device.js';
 import { readForm } from '../accounts/account-forms.js';
@@ -14,7 +14,7 @@ import { ActiveForm, RolesForm, UserSearchQuery } from './admin-forms.js';
 export class AdminPagesController {
   constructor(
     private readonly admin: AdminUsersService,
-    private readonly sessions: SessionService,
+    private readonly browser: HttpSessionService,
   ) {}
 
   @Get()
@@ -61,7 +61,7 @@ export class AdminPagesController {
   @Post('users/:id/sessions/revoke')
   async revokeSessions(@Req() req: Request, @Res() res: Response, @Param('id') id: string) {
     await this.act(req, res, id, async () => {
-      const keep = id === req.user!.userId ? this.sessions.currentId(req) : undefined;
+      const keep = id === req.user!.userId ? this.browser.currentId(req) : undefined;
       const ended = await this.admin.revokeSessions(req.user!.userId, id, keep);
       if (ended === null) {
         throw new NotFoundException('There is no such user.');
@@ -82,7 +82,7 @@ export class AdminPagesController {
       }
       throw error;
     }
-    this.sessions.flash(req, 'success', message);
+    this.browser.flash(req, 'success', message);
     res.redirect(303, `/admin/users/${id}`);
   }
 
@@ -97,7 +97,7 @@ export class AdminPagesController {
     if (!detail) {
       throw new NotFoundException('There is no such user.');
     }
-    const current = this.sessions.currentId(req);
+    const current = this.browser.currentId(req);
     return {
       title: detail.user.email,
       ...detail,

@@ -1,11 +1,12 @@
 import { Module } from '@nestjs/common';
 import { AdminModule } from '@app/admin';
+import { SessionHttpModule } from '@app/session-http';
 import { AdminJobsController } from './admin-jobs.controller.js';
 import { AdminPagesController } from './admin-pages.controller.js';
 
 /** The admin panel's pages: users (on the admin lib's services) and failed jobs (on the queue lib's). */
 @Module({
-  imports: [AdminModule],
+  imports: [AdminModule, SessionHttpModule],
   controllers: [AdminPagesController, AdminJobsController],
 })
 export class AdminPagesModule {}

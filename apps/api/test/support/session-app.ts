@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import type { AppConfigOptions } from '@app/config';
 import { CoreModule } from '@app/core';
 import { ErrorsModule } from '@app/errors';
-import { SessionMiddleware, SessionModule } from '@app/session';
+import { SessionHttpModule, SessionMiddleware } from '@app/session-http';
 import { applyToPages } from '../../src/api.module.js';
 import { configureHttp } from '../../src/http-setup.js';
 import { HealthEndpointsModule } from '../../src/health/health-endpoints.module.js';
@@ -12,7 +12,7 @@ import { WebModule } from '../../src/web/web.module.js';
 import { SessionProbeModule } from './session-probe.js';
 
 /**
- * The api's HTTP stack with the SessionModule and the plain pages, but nothing of accounts: the session lib's e2e
+ * The api's HTTP stack with the session modules and the plain pages, but nothing of accounts: the session lib's e2e
  * tests drive it with made-up user ids through the probe routes, which the accounts layer
  * (real users, CSRF, access guard) would rightly refuse.
  */
@@ -29,7 +29,7 @@ class SessionOnlyModule implements NestModule {
         CoreModule.forRoot(options),
         ErrorsModule,
         HealthEndpointsModule,
-        SessionModule,
+        SessionHttpModule,
         WebModule,
         SessionProbeModule,
         ...extra,

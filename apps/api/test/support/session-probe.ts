@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Module, Post, Req, Res } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { PasswordChangedEvent, SessionEvents, SessionService, UserLoggedOutEvent } from '@app/session';
+import { SessionService } from '@app/session';
+import { HttpSessionService, SessionHttpModule } from '@app/session-http';
 import type { Request, Response } from 'express';
 import { Redis } from 'ioredis';
 import { readdir, stat } from 'node:fs/promises';
@@ -27,19 +27,19 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 }
 
 /**
- * Routes that exercise the SessionModule through the real HTTP stack the way the accounts pages
+ * Routes that exercise the session modules through the real HTTP stack the way the accounts pages
  * will (sign in, sign out, revoke), without depending on accounts. Test-only.
  */
 @Controller('probe')
 class SessionProbeController {
   constructor(
     private readonly sessions: SessionService,
-    private readonly events: EventEmitter2,
+    private readonly browser: HttpSessionService,
   ) {}
 
   @Get('whoami')
   whoami(@Req() req: Request) {
-    return { id: this.sessions.currentId(req) ?? null, userId: req.session?.userId ?? null, value: req.session?.value ?? null };
+    return { id: this.browser.currentId(req) ?? null, userId: req.session?.userId ?? null, value: req.session?.value ?? null };
   }
 
   @Post('remember')
@@ -52,19 +52,14 @@ class SessionProbeController {
   @Post('login')
   @HttpCode(200)
   async login(@Req() req: Request, @Body() body: { userId?: string }) {
-    await this.sessions.signIn(req, body.userId ?? 'user-1', 0);
-    return { id: this.sessions.currentId(req) };
+    await this.browser.signIn(req, body.userId ?? 'user-1', 0);
+    return { id: this.browser.currentId(req) };
   }
 
   @Post('logout')
   @HttpCode(200)
   async logout(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
-    const userId = req.session?.userId;
-    const id = this.sessions.currentId(req);
-    if (typeof userId === 'string' && id) {
-      await this.events.emitAsync(SessionEvents.UserLoggedOut, new UserLoggedOutEvent(userId, id));
-    }
-    await this.sessions.destroy(req, res);
+    await this.browser.destroy(req, res);
     return { ok: true };
   }
 
@@ -81,26 +76,23 @@ class SessionProbeController {
   @Post('password-changed')
   @HttpCode(200)
   async passwordChanged(@Req() req: Request) {
-    await this.events.emitAsync(
-      SessionEvents.PasswordChanged,
-      new PasswordChangedEvent(String(req.session!.userId), this.sessions.currentId(req)),
-    );
+    await this.sessions.revokeAllForUser(String(req.session!.userId), this.browser.currentId(req));
     return { ok: true };
   }
 
   @Get('mine')
   async mine(@Req() req: Request) {
-    return this.sessions.listForUser(String(req.session!.userId), this.sessions.currentId(req));
+    return this.sessions.listForUser(String(req.session!.userId), this.browser.currentId(req));
   }
 
   @Post('flash')
   flash(@Req() req: Request, @Res() res: Response) {
-    this.sessions.flash(req, 'success', 'Saved <b>safely</b>');
+    this.browser.flash(req, 'success', 'Saved <b>safely</b>');
     res.redirect(303, '/');
   }
 }
 
-@Module({ controllers: [SessionProbeController] })
+@Module({ imports: [SessionHttpModule], controllers: [SessionProbeController] })
 export class SessionProbeModule {}
 
 /** Looks at the store's backend directly, to assert what is (not) stored. */

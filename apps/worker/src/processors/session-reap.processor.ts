@@ -1,30 +1,20 @@
-import { Inject, Logger } from '@nestjs/common';
-import { AppConfig } from '@app/config';
+import { Logger } from '@nestjs/common';
 import { JobProcessor, type JobHandler } from '@app/queue';
-import { REDIS } from '@app/redis';
-import { FileSessionStore, sessionStoreFactory } from '@app/session';
-import type { Redis } from 'ioredis';
+import { SessionService } from '@app/session';
 
 /**
- * `sessions.reap`, every 15 minutes: removes expired session files. The worker builds the same
- * store the api uses (from config) and calls its reaper; with the Redis store there is nothing to
- * do, Redis expires keys itself. Idempotent: a file already gone is simply not counted.
+ * `sessions.reap`, every 15 minutes: the one place expired sessions are swept. The file store
+ * removes expired files; Redis expires keys itself, so its store has nothing to do.
+ * Idempotent: a file already gone is simply not counted.
  */
 @JobProcessor('sessions.reap')
 export class SessionReapProcessor implements JobHandler<'sessions.reap'> {
   private readonly logger = new Logger('SessionReap');
 
-  constructor(
-    private readonly config: AppConfig,
-    @Inject(REDIS) private readonly redis: Redis | null,
-  ) {}
+  constructor(private readonly sessions: SessionService) {}
 
   async process(): Promise<{ removed: number }> {
-    const store = sessionStoreFactory(this.config, this.redis);
-    if (!(store instanceof FileSessionStore)) {
-      return { removed: 0 };
-    }
-    const removed = await store.reapExpired();
+    const removed = await this.sessions.reapExpired();
     if (removed > 0) {
       this.logger.log(`removed ${removed} expired session file(s)`);
     }

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { PasswordChangedEvent, SessionEvents, SessionsRevokedEvent, UserDisabledEvent } from '@app/session';
+import { SessionService } from '@app/session';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
 import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
@@ -27,7 +26,7 @@ export class AccountsService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: OneTimeTokensService,
     private readonly messages: AccountMessages,
-    private readonly events: EventEmitter2,
+    private readonly sessions: SessionService,
   ) {}
 
   /** Creates the account and mails a confirmation link; for a taken address, mails its owner instead. */
@@ -91,7 +90,7 @@ export class AccountsService {
     }
     await this.users.setPassword(redeemed.userId, await this.hasher.hash(password));
     await this.users.confirmEmail(redeemed.userId, redeemed.email);
-    await this.events.emitAsync(SessionEvents.PasswordChanged, new PasswordChangedEvent(redeemed.userId));
+    await this.sessions.revokeAllForUser(redeemed.userId);
     await this.notifyPasswordChanged(redeemed.userId);
     return true;
   }
@@ -118,7 +117,7 @@ export class AccountsService {
   }
 
   async endOtherSessions(userId: string, keepSessionId: string | undefined): Promise<void> {
-    await this.events.emitAsync(SessionEvents.PasswordChanged, new PasswordChangedEvent(userId, keepSessionId));
+    await this.sessions.revokeAllForUser(userId, keepSessionId);
   }
 
   /** "Log out my other sessions": needs the password, because a stolen session must not lock the owner out. */
@@ -127,7 +126,7 @@ export class AccountsService {
     if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, password))) {
       throw new InvalidFormError({ password: 'This is not your current password.' });
     }
-    await this.events.emitAsync(SessionEvents.SessionsRevoked, new SessionsRevokedEvent(userId, keepSessionId));
+    await this.sessions.revokeAllForUser(userId, keepSessionId);
   }
 
   async updateNames(userId: string, firstName: string, lastName: string): Promise<void> {
@@ -158,7 +157,7 @@ export class AccountsService {
   async setActive(userId: string, active: boolean): Promise<boolean> {
     const found = await this.users.setActive(userId, active);
     if (found && !active) {
-      await this.events.emitAsync(SessionEvents.UserDisabled, new UserDisabledEvent(userId));
+      await this.sessions.revokeAllForUser(userId);
     }
     return found;
   }

@@ -1,11 +1,14 @@
 import { Logger } from '@nestjs/common';
-import { createHash, createHmac, createSecretKey, type KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
-import { type BigIntStats, close, fstat, open, read } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
 import { mkdir, opendir, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type SessionLifetime, type SessionRecord, expiresAt, parseRecord } from '../session-record.js';
 import { assertValidSessionId, isValidSessionId } from '../session-id.js';
 import { SessionIdConflictError, SessionStore, type UserSession } from '../session-store.port.js';
+import { type FileIdentity, isNotFound, readWhole, sameFile } from './file-io.js';
+import { FileUserIndex } from './file-user-index.js';
+import { SignedRecordFormat } from './signed-record.js';
 import { TurnBatch } from './turn-batch.js';
 
 /*
@@ -26,10 +29,8 @@ import { TurnBatch } from './turn-batch.js';
  * Each record is bound to its id with an HMAC (keyed from the session secrets), so a file
  * copied or renamed to another id, or edited by hand, reads as no session.
  *
- * File format (v2): `v2 <base64url HMAC-SHA256(key, id NUL json)>\n<record json>`, so a read
- * parses the JSON once (v1 nested it as a string in a JSON envelope, parsed twice; v1 files are
- * still read, and rewritten as v2 by the next write). Every file operation is asynchronous (the
- * libuv thread pool): never a blocking call on the request path.
+ * File format: see signed-record.ts. Every file operation is asynchronous (the libuv thread
+ * pool): never a blocking call on the request path.
  *
  * Reads: each operation on the thread pool costs a round trip between threads, and a page view
  * reads its session far more often than it changes it. So the store remembers, per id, the
@@ -52,83 +53,8 @@ const RECORD = 'record.json';
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
 
-/** The v1 envelope, still read. */
-interface StoredFileV1 {
-  v: 1;
-  id: string;
-  mac: string;
-  record: string;
-}
-
-const V2 = 'v2 ';
-/** Records are small; a larger file is read in further chunks from the same descriptor. */
-const READ_CHUNK = 16 * 1024;
-
 /** How many verified records a store remembers (oldest forgotten first). */
 const REMEMBERED_MAX = 4096;
-
-interface FileIdentity {
-  ino: bigint;
-  size: bigint;
-  mtimeNs: bigint;
-}
-
-function sameFile(a: FileIdentity, b: FileIdentity): boolean {
-  return a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
-}
-
-/**
- * Reads a whole file and the identity of what was read (fstat on the same descriptor): open,
- * fstat, one read for files under READ_CHUNK, and a close that is not waited for.
- */
-function readWhole(path: string): Promise<{ bytes: Buffer; identity: FileIdentity }> {
-  return new Promise((resolve, reject) => {
-    open(path, 'r', (openError, fd) => {
-      if (openError) {
-        return reject(openError);
-      }
-      const chunks: Buffer[] = [];
-      let total = 0;
-      let identity: FileIdentity;
-      const done = (error: NodeJS.ErrnoException | null) => {
-        close(fd, () => undefined); // nothing to wait for: the bytes are in hand
-        if (error) {
-          reject(error);
-        } else {
-          resolve({ bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total), identity });
-        }
-      };
-      const next = () => {
-        const buffer = Buffer.allocUnsafe(READ_CHUNK);
-        read(fd, buffer, 0, READ_CHUNK, total, (readError, n) => {
-          if (readError) {
-            return done(readError);
-          }
-          if (n > 0) {
-            chunks.push(buffer.subarray(0, n));
-            total += n;
-          }
-          // A short read means end of file (for a regular file): no extra read to see 0 bytes.
-          if (n < READ_CHUNK) {
-            return done(null);
-          }
-          next();
-        });
-      };
-      fstat(fd, { bigint: true }, (statError, info: BigIntStats) => {
-        if (statError) {
-          return done(statError);
-        }
-        identity = { ino: info.ino, size: info.size, mtimeNs: info.mtimeNs };
-        next();
-      });
-    });
-  });
-}
-
-function isNotFound(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException)?.code === 'ENOENT';
-}
 
 export interface FileSessionStoreOptions {
   dir: string;
@@ -139,7 +65,8 @@ export interface FileSessionStoreOptions {
 
 export class FileSessionStore extends SessionStore {
   private readonly logger = new Logger('FileSessionStore');
-  private readonly keys: KeyObject[];
+  private readonly format: SignedRecordFormat;
+  private readonly userIndex: FileUserIndex;
   /** id -> the verified record JSON last read, and the identity of its file (see header). */
   private readonly remembered = new Map<string, FileIdentity & { json: string }>();
   private ready?: Promise<void>;
@@ -152,8 +79,8 @@ export class FileSessionStore extends SessionStore {
 
   constructor(private readonly options: FileSessionStoreOptions) {
     super();
-    // Derived once; KeyObjects spare createHmac converting the key on every record.
-    this.keys = options.secrets.map((s) => createSecretKey(createHash('sha256').update(`file-session-store\0${s}`).digest()));
+    this.format = new SignedRecordFormat(options.secrets);
+    this.userIndex = new FileUserIndex(join(options.dir, 'u'));
   }
 
   async get(id: string): Promise<SessionRecord | null> {
@@ -181,7 +108,7 @@ export class FileSessionStore extends SessionStore {
     }
     await this.writeRecord(id, record);
     if (record.userId) {
-      await this.addMarker(record.userId, id);
+      await this.userIndex.add(record.userId, id);
     }
   }
 
@@ -196,10 +123,10 @@ export class FileSessionStore extends SessionStore {
     }
     if (current.userId !== record.userId) {
       if (current.userId) {
-        await this.removeMarker(current.userId, id);
+        await this.userIndex.remove(current.userId, id);
       }
       if (record.userId) {
-        await this.addMarker(record.userId, id);
+        await this.userIndex.add(record.userId, id);
       }
     }
     return true;
@@ -229,19 +156,19 @@ export class FileSessionStore extends SessionStore {
     const record = await this.readFile(join(doomed, RECORD), id).catch(() => null);
     this.remembered.delete(id);
     if (record?.userId) {
-      await this.removeMarker(record.userId, id);
+      await this.userIndex.remove(record.userId, id);
     }
     await rm(doomed, { recursive: true, force: true });
   }
 
   async listByUser(userId: string): Promise<UserSession[]> {
     const out: UserSession[] = [];
-    for (const id of await this.markers(userId)) {
+    for (const id of await this.userIndex.list(userId)) {
       const record = await this.get(id);
       if (record?.userId === userId) {
         out.push({ id, record });
       } else {
-        await this.removeMarker(userId, id);
+        await this.userIndex.remove(userId, id);
       }
     }
     return out;
@@ -249,12 +176,12 @@ export class FileSessionStore extends SessionStore {
 
   async destroyByUser(userId: string, exceptId?: string): Promise<number> {
     let count = 0;
-    for (const id of await this.markers(userId)) {
+    for (const id of await this.userIndex.list(userId)) {
       if (id === exceptId) {
         continue;
       }
       const record = await this.read(id);
-      await this.removeMarker(userId, id);
+      await this.userIndex.remove(userId, id);
       if (record?.userId === userId) {
         await this.destroy(id);
         count++;
@@ -266,9 +193,9 @@ export class FileSessionStore extends SessionStore {
   /**
    * Deletes expired and unreadable sessions, streaming the directory and working on at most
    * `concurrency` files at a time so a large store never blocks the event loop or floods the
-   * disk. Runs in the background (SessionReaper) and as a scheduled job; returns how many went.
+   * disk. The worker runs it as the scheduled `sessions.reap` job; returns how many went.
    */
-  async reapExpired(concurrency = 8): Promise<number> {
+  override async reapExpired(concurrency = 8): Promise<number> {
     await this.init();
     let removed = 0;
     const inFlight = new Set<Promise<void>>();
@@ -328,10 +255,6 @@ export class FileSessionStore extends SessionStore {
     return join(this.options.dir, 's', id);
   }
 
-  private userDir(userId: string): string {
-    return join(this.options.dir, 'u', createHash('sha256').update(userId).digest('hex'));
-  }
-
   private async read(id: string): Promise<SessionRecord | null> {
     const path = join(this.sessionDir(id), RECORD);
     try {
@@ -355,23 +278,18 @@ export class FileSessionStore extends SessionStore {
   private async readFile(path: string, id: string): Promise<SessionRecord | null> {
     const { bytes, identity } = await readWhole(path);
     this.remembered.delete(id);
-    if (bytes.length > 3 && bytes.toString('latin1', 0, 3) === V2) {
-      const eol = bytes.indexOf(10, 3);
-      const json = eol > 0 ? bytes.subarray(eol + 1) : null;
-      if (!json || !this.verify(id, bytes.toString('latin1', 3, eol), json)) {
-        this.logger.warn(`session file failed its integrity check (id ${id.slice(0, 6)}…)`);
-        return null;
-      }
-      const text = json.toString('utf8');
-      const record = parseRecord(text);
-      if (!record) {
-        this.logger.warn(`unreadable session file dropped (id ${id.slice(0, 6)}…)`);
-        return null;
-      }
-      this.remember(id, identity, text);
-      return record;
+    const json = this.format.decode(id, bytes);
+    if (json === null) {
+      this.logger.warn(`session file failed its integrity check (id ${id.slice(0, 6)}…)`);
+      return null;
     }
-    return this.readV1(bytes.toString('utf8'), id);
+    const record = parseRecord(json);
+    if (!record) {
+      this.logger.warn(`unreadable session file dropped (id ${id.slice(0, 6)}…)`);
+      return null;
+    }
+    this.remember(id, identity, json);
+    return record;
   }
 
   private remember(id: string, identity: FileIdentity, json: string): void {
@@ -381,25 +299,9 @@ export class FileSessionStore extends SessionStore {
     this.remembered.set(id, { ...identity, json });
   }
 
-  private readV1(text: string, id: string): SessionRecord | null {
-    let stored: StoredFileV1;
-    try {
-      stored = JSON.parse(text) as StoredFileV1;
-    } catch {
-      this.logger.warn(`unreadable session file dropped (id ${id.slice(0, 6)}…)`);
-      return null;
-    }
-    if (stored?.v !== 1 || stored.id !== id || typeof stored.record !== 'string' || !this.verify(id, String(stored.mac), stored.record)) {
-      this.logger.warn(`session file failed its integrity check (id ${id.slice(0, 6)}…)`);
-      return null;
-    }
-    return parseRecord(stored.record);
-  }
-
   /** Atomic replace; resolves false if the session directory no longer exists (destroyed). */
   private async writeRecord(id: string, record: SessionRecord): Promise<boolean> {
-    const json = JSON.stringify(record);
-    const body = `${V2}${this.mac(this.keys[0], id, json)}\n${json}`;
+    const body = this.format.encode(id, JSON.stringify(record));
     const dir = this.sessionDir(id);
     const temp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
     try {
@@ -417,43 +319,5 @@ export class FileSessionStore extends SessionStore {
       }
       throw error;
     }
-  }
-
-  private mac(key: KeyObject, id: string, json: string | Buffer): string {
-    return createHmac('sha256', key).update(id).update('\0').update(json).digest('base64url');
-  }
-
-  /** Constant-time check of `given` against the HMAC under every key (newest first). */
-  private verify(id: string, given: string, json: string | Buffer): boolean {
-    const givenBytes = Buffer.from(given);
-    return this.keys.some((key) => {
-      const expected = Buffer.from(this.mac(key, id, json));
-      return expected.length === givenBytes.length && timingSafeEqual(expected, givenBytes);
-    });
-  }
-
-  private async markers(userId: string): Promise<string[]> {
-    try {
-      return (await readdir(this.userDir(userId))).filter(isValidSessionId);
-    } catch (error) {
-      if (isNotFound(error)) {
-        return [];
-      }
-      throw error;
-    }
-  }
-
-  private async addMarker(userId: string, id: string): Promise<void> {
-    const dir = this.userDir(userId);
-    await mkdir(dir, { recursive: true, mode: DIR_MODE });
-    await writeFile(join(dir, id), '', { mode: FILE_MODE });
-  }
-
-  private async removeMarker(userId: string, id: string): Promise<void> {
-    await unlink(join(this.userDir(userId), id)).catch((error: unknown) => {
-      if (!isNotFound(error)) {
-        throw error;
-      }
-    });
   }
 }

@@ -1,10 +1,8 @@
 import { DependencyUnavailableError } from '@app/errors';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import request from 'supertest';
-import type { SessionRecord } from './session-record.js';
-import { SessionStore } from './session-store.port.js';
+import { MemorySessionStore, type SessionRecord, SessionStore } from '@app/session';
 import { createSessionMiddleware } from './session.middleware.js';
-import { MemorySessionStore } from './stores/memory-session-store.js';
 
 /** Counts the writes that reach the store. */
 class CountingStore extends MemorySessionStore {
@@ -39,6 +37,9 @@ function appWith(
       lifetime: { idleTtlMs: options.idle ?? 60_000, absoluteTtlMs: options.absolute ?? 120_000 },
       touchIntervalMs: options.touchIntervalMs,
       now: options.now,
+      onSaveFailed: (error, _req, res) => {
+        res.status(503).json({ error: String(error) });
+      },
     }),
   );
   app.post('/set', (req, res) => {
@@ -114,6 +115,9 @@ describe('session middleware mounted twice on a route', () => {
       cookieName: 'sid',
       secure: false,
       lifetime: { idleTtlMs: 60_000, absoluteTtlMs: 120_000 },
+      onSaveFailed: () => {
+        throw new Error('not expected in this test');
+      },
     });
     const app = express();
     app.use(mw, mw);

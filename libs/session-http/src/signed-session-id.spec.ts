@@ -1,5 +1,6 @@
 import { parse } from 'cookie';
-import { cachedVerifier, generateSessionId, readCookie, signSessionId, verifySignedSessionId } from './session-id.js';
+import { generateSessionId } from '@app/session';
+import { cachedVerifier, readCookie, signSessionId, verifySignedSessionId } from './signed-session-id.js';
 
 describe('readCookie', () => {
   // Whatever the header, it must agree with the cookie package the middleware used before.

@@ -1,4 +1,4 @@
-import type { SessionRecord } from './session-record.js';
+import type { SessionRecord } from '@app/session';
 
 /** Internal per-request bookkeeping, kept off the data so it is never serialised. */
 export interface SessionState {

@@ -1,10 +1,8 @@
-import { Logger } from '@nestjs/common';
-import { DependencyUnavailableError, wantsJson } from '@app/errors';
+import { DependencyUnavailableError } from '@app/errors';
 import { serialize as serializeCookie } from 'cookie';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { cachedVerifier, generateSessionId, readCookie, signSessionId, type VerifiedSessionId } from './session-id.js';
-import type { SessionLifetime } from './session-record.js';
-import type { SessionStore } from './session-store.port.js';
+import { generateSessionId, type SessionLifetime, type SessionStore } from '@app/session';
+import { cachedVerifier, readCookie, signSessionId, type VerifiedSessionId } from './signed-session-id.js';
 import { recordOf, serialize, Session, STATE, type SessionOps, type SessionState } from './session.js';
 
 export interface SessionMiddlewareOptions {
@@ -21,10 +19,15 @@ export interface SessionMiddlewareOptions {
   touchIntervalMs?: number;
   /** Milliseconds since the epoch; injectable so that tests control time instead of sleeping. */
   now?: () => number;
+  /**
+   * Answers a request whose session could not be saved after its page was rendered (the store
+   * failed at the last moment). The app passes its one error path, so this 503 looks like
+   * every other; the response has not been sent yet.
+   */
+  onSaveFailed: (error: DependencyUnavailableError, req: Request, res: Response) => void;
 }
 
 const USER_AGENT_MAX = 256;
-const logger = new Logger('Session');
 
 /*
  * Why not express-session: measured on this machine (docs/benchmarks.md), and for behaviour we
@@ -45,6 +48,7 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
     now: options.now ?? Date.now,
     cookieBase: { httpOnly: true, secure: options.secure, sameSite: 'lax', path: '/' },
     verify: cachedVerifier(options.secrets),
+    onSaveFailed: options.onSaveFailed,
   };
 
   return function sessionMiddleware(req: Request, res: Response, next: NextFunction): void {
@@ -98,6 +102,7 @@ interface Shared {
   now: () => number;
   cookieBase: { httpOnly: true; secure: boolean; sameSite: 'lax'; path: '/' };
   verify: (value: string) => VerifiedSessionId | null;
+  onSaveFailed: SessionMiddlewareOptions['onSaveFailed'];
 }
 
 type ResponseMethod = (...args: unknown[]) => Response;
@@ -286,30 +291,16 @@ class RequestSession implements SessionOps {
     const { req, res, end } = this;
     // Leave the browser's cookie as it was: we do not know what the store holds.
     this.skipCookie = true;
-    logger.warn(`could not save session: ${error instanceof Error ? error.message : String(error)}`);
     if (res.headersSent) {
       end.apply(res, args);
       return;
     }
-    // The page was rendered on the assumption the session would be kept; it was not.
-    res.statusCode = 503;
-    res.setHeader('Retry-After', '5');
-    res.setHeader('Cache-Control', 'no-store');
+    // The page was rendered on the assumption the session would be kept; it was not. The
+    // rendered body is dropped; the error path answers instead, and its res.end passes
+    // straight through (`ending` is set).
     res.removeHeader('Content-Length');
-    if (wantsJson(req)) {
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      end.call(
-        res,
-        JSON.stringify({
-          statusCode: 503,
-          code: 'service_unavailable',
-          message: 'The session store is unavailable. Please try again shortly.',
-        }),
-      );
-    } else {
-      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      end.call(res, '503 Service unavailable: the session store is unavailable. Please try again shortly.\n');
-    }
+    res.removeHeader('ETag');
+    this.shared.onSaveFailed(new DependencyUnavailableError('session store', error), req, res);
   }
 }
 

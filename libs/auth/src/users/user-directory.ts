@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { UsersRepository } from '@app/auth';
 import { queryRows } from '@app/database';
 import type { DataSource } from 'typeorm';
+import { UsersRepository } from './users.repository.js';
 
 /** One user as the admin pages show it: no password hash, roles by name. */
 export interface DirectoryUser {
@@ -37,14 +37,16 @@ const FROM = `FROM users u LEFT JOIN user_roles ur ON ur.user_id = u.id LEFT JOI
 const MATCHES = `($1 = '' OR u.email ILIKE $2 OR u.first_name ILIKE $2 OR u.last_name ILIKE $2)`;
 
 /** `%`, `_` and `\` typed into the search box are matched as themselves, not as LIKE wildcards. */
-export function likePattern(text: string): string {
+function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /**
- * The admin's read side over users: search and one user's details, each one query. Writes go
- * through the accounts services, so that disabling or a role change has the same effects
- * (sessions ended, epoch bumped) wherever it comes from.
+ * The read side over users for listings (the admin panel): search and one user's details, each
+ * one query. Auth owns the users tables, so their SQL lives here; other libs use this class and
+ * never query the tables themselves. Writes go through AccountsService and UsersRepository, so
+ * that disabling or a role change has the same effects (sessions ended, epoch bumped) wherever
+ * it comes from.
  */
 @Injectable()
 export class UserDirectory {
