@@ -27,6 +27,11 @@ const shared = {
 };
 
 export default {
+  // Without TEST_DATABASE_URL / TEST_REDIS_URL the suite brings its own: an embedded PostgreSQL
+  // (.data/test-postgres, left running for the next run) and a private redis-server. CI sets both
+  // to the machine's services.
+  globalSetup: '<rootDir>/libs/testing/src/global-setup.ts',
+  globalTeardown: '<rootDir>/libs/testing/src/global-teardown.ts',
   // No forceExit: every test file closes what it opens, and the suite exits on its own. (The
   // 100 %-CPU hang after the Redis outage test was TcpProxy resetting a half-closed socket;
   // fixed there.) A test that leaves a handle open now shows up as a run that does not end.
