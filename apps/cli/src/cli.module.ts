@@ -1,5 +1,6 @@
 import { type DynamicModule, Injectable, Module, type Type } from '@nestjs/common';
 import { AppConfigModule, type AppConfigOptions } from '@app/config';
+import { ENTITIES } from '@app/core';
 import { DatabaseModule } from '@app/database';
 import { MailModule } from '@app/mail';
 import { QueueModule } from '@app/queue';
@@ -78,7 +79,7 @@ export class CliModule {
       module: CliModule,
       imports: [
         AppConfigModule.forRoot(options),
-        DatabaseModule,
+        DatabaseModule.forRoot(ENTITIES),
         QueueModule,
         MailModule,
         ...COMMAND_MODULES,

@@ -5,6 +5,7 @@ import { LoggingModule } from '@app/logging';
 import { MailModule } from '@app/mail';
 import { QueueModule } from '@app/queue';
 import { RedisModule } from '@app/redis';
+import { ENTITIES } from './entities.js';
 
 /**
  * The composition list both apps share: configuration, logging, the
@@ -19,7 +20,7 @@ export class CoreModule {
       imports: [
         AppConfigModule.forRoot(options),
         LoggingModule,
-        DatabaseModule,
+        DatabaseModule.forRoot(ENTITIES),
         RedisModule,
         QueueModule,
         MailModule,

@@ -18,7 +18,8 @@ export function databaseOptions(config: AppConfig): DataSourceOptions {
     migrationsRun: false,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
-    applicationName: 'nest-starter',
+    // Shown in pg_stat_activity, so a shared server tells whose connections these are.
+    applicationName: config.app.name,
     poolSize,
     connectTimeoutMS: connectTimeoutMs,
     // An idle connection dropped by the server or the network must not crash the process.

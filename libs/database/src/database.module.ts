@@ -1,27 +1,32 @@
-import { Module } from '@nestjs/common';
+import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
 import { MigrationRunner } from './migration-runner.js';
 import { databaseOptions } from './database-options.js';
 
 /**
- * TypeORM on PostgreSQL. Feature modules register their entities with
- * `TypeOrmModule.forFeature([...])` and `autoLoadEntities` picks them up.
+ * TypeORM on PostgreSQL, with exactly the entities it is given (the apps pass the one list in
+ * libs/core, which the migration CLI loads too). Feature modules still declare the ones they
+ * inject repositories for with `TypeOrmModule.forFeature([...])`.
  */
-@Module({
-  imports: [
-    TypeOrmModule.forRootAsync({
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) => ({
-        ...databaseOptions(config),
-        autoLoadEntities: true,
-        // At boot a missing database is a clear error after a few tries, not a long silent wait.
-        retryAttempts: config.isProduction ? 10 : 2,
-        retryDelay: 1000,
-      }),
-    }),
-  ],
-  providers: [MigrationRunner],
-})
-export class DatabaseModule {}
-
+@Module({})
+export class DatabaseModule {
+  static forRoot(entities: Function[]): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => ({
+            ...databaseOptions(config),
+            entities,
+            // At boot a missing database is a clear error after a few tries, not a long silent wait.
+            retryAttempts: config.isProduction ? 10 : 2,
+            retryDelay: 1000,
+          }),
+        }),
+      ],
+      providers: [MigrationRunner],
+    };
+  }
+}

@@ -4,5 +4,6 @@ export { MailRenderer, mailTemplatesDir, type RenderedMail } from './mail-render
 export { isMailTemplate, MAIL_SUBJECTS, MAIL_TEMPLATE_NAMES, type MailTemplateName, type MailTemplates } from './mail-templates.js';
 export { MailTransport, OutboxOnlyTransport, SmtpMailTransport, type OutgoingMail } from './mail-transport.js';
 export { MailService, type SendOptions } from './mail.service.js';
+export { MAIL_ENTITIES } from './entities.js';
 export { OUTBOX_STATUSES, OutboxMail, type OutboxStatus } from './outbox.entity.js';
 export { OutboxRepository } from './outbox.repository.js';

@@ -8,7 +8,7 @@ import { MailRenderer } from './mail-renderer.js';
 import { MailTransport, MailTransportFactory } from './mail-transport.js';
 import { MailService } from './mail.service.js';
 import { OutboxPruneProcessor } from './outbox-prune.processor.js';
-import { OutboxMail } from './outbox.entity.js';
+import { MAIL_ENTITIES } from './entities.js';
 import { OutboxRepository } from './outbox.repository.js';
 import { QueuedErrorReporter } from './queued-error-reporter.js';
 
@@ -18,7 +18,7 @@ import { QueuedErrorReporter } from './queued-error-reporter.js';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([OutboxMail])],
+  imports: [TypeOrmModule.forFeature(MAIL_ENTITIES)],
   providers: [OutboxRepository, MailService, { provide: ErrorReporter, useClass: QueuedErrorReporter }],
   exports: [MailService, OutboxRepository, ErrorReporter],
 })

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { processEnv, toAppConfig, validateEnv } from '@app/config';
 import { DataSource } from 'typeorm';
-import { databaseOptions } from './database-options.js';
+import { databaseOptions } from '@app/database';
 import { ENTITIES } from './entities.js';
 
 /**
