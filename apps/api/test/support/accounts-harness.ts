@@ -3,7 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { createTestDatabase, testEnv, testRedisUrl, waitFor, type TestDatabase, SmtpSink, type ReceivedMail } from '@app/testing';
 import { rm } from 'node:fs/promises';
 import request from 'supertest';
-import { startWorker } from '../../../worker/test/support/worker-harness.js';
+import { createWorkerApp } from '../../../worker/src/create-worker-app.js';
 import { startApi } from './api-harness.js';
 
 export interface AccountsStack {
@@ -40,7 +40,10 @@ export async function startAccountsStack(store: 'redis' | 'file', overrides: Rec
     ...overrides,
   });
   const api = await startApi({ env });
-  const worker = await startWorker(env);
+  // The worker's own entry point, as its main.ts starts it (not the worker's test support:
+  // those helpers build on this folder, and the dependency goes one way).
+  const worker = await createWorkerApp({ env });
+  await worker.init();
   const mailsTo = (address: string) =>
     sink.received.filter((m) => m.envelope.to.some((to) => to.toLowerCase() === address.toLowerCase()));
   return {

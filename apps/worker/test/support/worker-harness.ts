@@ -1,8 +1,10 @@
-import type { Queue } from 'bullmq';
 import type { INestApplicationContext } from '@nestjs/common';
 import { waitFor } from '@app/testing';
 import pg from 'pg';
 import { createWorkerApp } from '../../src/create-worker-app.js';
+
+// Until `@app/testing` exports it (libs/testing/src/index.ts), by relative path.
+export { jobCompleted } from '../../../../libs/testing/src/job-state.js';
 
 /** The real worker, in this process, configured exactly as `main.ts` does. */
 export async function startWorker(env: Record<string, string | undefined>): Promise<INestApplicationContext> {
@@ -40,14 +42,4 @@ export async function outboxRows(databaseUrl: string, where = 'true', params: un
 /** waitFor with a bound generous enough for a loaded 2-core machine (the full suite runs in parallel). */
 export function eventually<T>(probe: () => Promise<T> | T, timeoutMs = 30000): Promise<T> {
   return waitFor(probe, timeoutMs, 100);
-}
-
-/**
- * For `eventually`: true once the job has run to completion, whether it is still listed as
- * completed or already deleted (completed jobs are, by default: QUEUE_KEEP_COMPLETED=0); never
- * true for a job that failed (failed jobs are kept).
- */
-export async function jobCompleted(queue: Queue, id: string): Promise<true | undefined> {
-  const job = await queue.getJob(id);
-  return !job || (await job.getState()) === 'completed' ? true : undefined;
 }
