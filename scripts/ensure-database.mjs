@@ -1,21 +1,33 @@
-// Creates the configured database when it is missing, so a fresh clone needs no manual
-// `createdb`. Only ever CREATE DATABASE, never anything destructive; skipped in production.
+// Makes sure `npm start` has a database before the api and worker start. Through the compiled
+// config lib, which reads .env and the environment exactly as the apps will:
+//   - DATABASE_URL unset (development): the project's embedded PostgreSQL in .data/postgres is
+//     started, or attached to if it already runs; it has the database already.
+//   - DATABASE_URL set: creates that database if it is missing on that server, so a fresh clone
+//     needs no manual `createdb`. Only ever CREATE DATABASE, never anything destructive.
+//   - production: nothing (the apps refuse to start without DATABASE_URL).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+/** Returns what prepareEnvironment() found: `embeddedDatabase.startedHere` tells the caller it owns the server. */
 export async function ensureDatabaseExists(root) {
   const configLib = await import(pathToFileURL(join(root, 'dist/libs/config/src/index.js')).href);
-  const { default: dotenv } = await import('dotenv');
-  dotenv.config({ path: join(root, '.env'), quiet: true });
+  let prepared;
   let config;
   try {
+    // exportDatabaseUrl: false: the api and worker attach to the embedded server themselves (and
+    // say so in their logs) instead of receiving its URL as if it were the user's DATABASE_URL.
+    prepared = await configLib.prepareEnvironment({ envFile: join(root, '.env'), exportDatabaseUrl: false, log: (line) => console.log(`> ${line}`) });
+    if (prepared.embeddedDatabase) {
+      console.log(`> ${prepared.databaseLine}`);
+      return prepared;
+    }
     config = configLib.toAppConfig(configLib.validateEnv(configLib.processEnv()));
   } catch (error) {
     console.error(`\n${error.message}\n`);
     process.exit(1);
   }
   if (config.isProduction) {
-    return;
+    return prepared;
   }
   const { default: pg } = await import('pg');
   const target = new URL(config.database.url);
@@ -28,7 +40,8 @@ export async function ensureDatabaseExists(root) {
   } catch (error) {
     console.error(
       `\nCannot reach PostgreSQL at ${target.host} (${error.message}).\n` +
-        'Start it, or set DATABASE_URL (in .env or the environment) to a server you can reach.\n',
+        'Start it, set DATABASE_URL (in .env or the environment) to a server you can reach, or unset it to use\n' +
+        'the embedded PostgreSQL in .data/postgres.\n',
     );
     process.exit(1);
   }
@@ -41,4 +54,6 @@ export async function ensureDatabaseExists(root) {
   } finally {
     await client.end();
   }
+  console.log(`> ${prepared.databaseLine}`);
+  return prepared;
 }

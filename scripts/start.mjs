@@ -1,22 +1,36 @@
 #!/usr/bin/env node
 // One command from a fresh clone to a running app (`npm start`):
 //   1. install dependencies if node_modules is missing or older than package-lock.json,
-//   2. build (swc, about a second),
-//   3. create the development database if it does not exist yet,
+//   2. build (swc, a few seconds),
+//   3. the database: without DATABASE_URL, the project's embedded PostgreSQL in .data/postgres
+//      (started if it is not running); with DATABASE_URL, that database is created if missing,
 //   4. start the api and the worker (mail, scheduled jobs); the api applies pending migrations
 //      itself in development, the worker waits for them under the same advisory lock.
-//   `npm start -- --api-only` starts just the api (run `npm run start:worker` elsewhere).
+// Ctrl-C (or SIGTERM) stops the api and the worker, and the embedded PostgreSQL if this run
+// started it (one started by `nest start` or an earlier run is left as it was).
+// Options (after `npm start --`):
+//   --api-only       just the api (run `npm run start:worker` elsewhere)
+//   --skip-install   never run `npm install` (node_modules is managed elsewhere)
+//   --skip-build     use dist/ as it is (already built); with --skip-install, starts in about a second
 // Plain JavaScript on purpose: it has to run before anything is installed.
 import { spawnSync, spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const options = new Set(process.argv.slice(2));
+const known = ['--api-only', '--skip-install', '--skip-build'];
+for (const option of options) {
+  if (!known.includes(option)) {
+    console.error(`unknown option ${option}; known: ${known.join(' ')}`);
+    process.exit(2);
+  }
+}
 
 function run(cmd, args) {
-  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) {
     console.error(`\n"${cmd} ${args.join(' ')}" failed; see the output above.`);
     process.exit(result.status ?? 1);
@@ -31,30 +45,56 @@ function dependenciesStale() {
   return statSync(join(root, 'package-lock.json')).mtimeMs > statSync(marker).mtimeMs;
 }
 
-if (dependenciesStale()) {
+if (!options.has('--skip-install') && dependenciesStale()) {
   console.log('> installing dependencies');
   run(npm, ['install', '--no-audit', '--no-fund']);
 }
 
-console.log('> building');
-run(npm, ['run', 'build', '--silent']);
+if (!options.has('--skip-build')) {
+  console.log('> building');
+  run(npm, ['run', 'build', '--silent']);
+}
 
-// The compiled config lib reads .env and the environment exactly as the app will.
-const { ensureDatabaseExists } = await import(join(root, 'scripts/ensure-database.mjs'));
-await ensureDatabaseExists(root);
+// Stopping during the database step (a first initdb takes about a second) must not leave the
+// api and worker starting afterwards.
+let stopping = false;
+const earlyStop = () => {
+  stopping = true;
+};
+process.on('SIGINT', earlyStop);
+process.on('SIGTERM', earlyStop);
 
-const apiOnly = process.argv.includes('--api-only');
+const { ensureDatabaseExists } = await import(pathToFileURL(join(root, 'scripts/ensure-database.mjs')).href);
+const prepared = await ensureDatabaseExists(root);
+const ownedDatabase = prepared?.embeddedDatabase?.startedHere ? prepared.embeddedDatabase.dataDir : undefined;
+
+/** The embedded PostgreSQL goes with us only if this run started it. */
+async function finish(code) {
+  if (ownedDatabase) {
+    const { stopEmbeddedPostgres } = await import(pathToFileURL(join(root, 'dist/libs/embedded-postgres/src/index.js')).href);
+    console.log('> stopping the embedded PostgreSQL this run started');
+    await stopEmbeddedPostgres(ownedDatabase).catch((error) => console.error(`could not stop the embedded PostgreSQL: ${error.message}`));
+  }
+  process.exit(code);
+}
+
+process.off('SIGINT', earlyStop);
+process.off('SIGTERM', earlyStop);
+if (stopping) {
+  await finish(0);
+}
+
+const apiOnly = options.has('--api-only');
 console.log(`> starting the api${apiOnly ? '' : ' and the worker'} (Ctrl-C to stop)`);
 const children = [spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], { cwd: root, stdio: 'inherit' })];
 if (!apiOnly) {
   // Without the worker, mail (confirmation links, password resets) would wait in the queue.
   children.push(spawn(process.execPath, [join(root, 'dist/apps/worker/src/main.js')], { cwd: root, stdio: 'inherit' }));
 }
-let stopping = false;
 const stopAll = (signal) => {
   stopping = true;
   for (const child of children) {
-    if (child.exitCode === null) {
+    if (child.exitCode === null && child.signalCode === null) {
       child.kill(signal);
     }
   }
@@ -72,7 +112,7 @@ for (const child of children) {
       stopAll('SIGTERM');
     }
     if (--running === 0) {
-      process.exit(exitCode);
+      void finish(exitCode);
     }
   });
 }

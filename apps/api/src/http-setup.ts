@@ -47,7 +47,7 @@ export function configureHttp(app: NestExpressApplication): void {
     express: app.getHttpAdapter().getInstance(),
     noCache: config.env === 'development',
   });
-  views.addGlobal('appName', 'Nest Starter');
+  views.addGlobal('appName', config.app.name);
   views.addGlobal('assetVersion', BOOTSTRAP_VERSION);
   // Times on pages: UTC to the minute ("2026-11-27 09:30"), the same on every page.
   views.addFilter('utcMinute', (date: Date) => date.toISOString().replace('T', ' ').slice(0, 16));

@@ -1,15 +1,29 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { AppConfig } from '@app/config';
+import type { AddressInfo } from 'node:net';
+import { AppConfig, prepareEnvironment } from '@app/config';
 import { closeOnSignals, exitOnStartupError } from '@app/core';
+import { exposureWarning, urlToOpen } from './boot-messages.js';
 import { createApiApp } from './create-api-app.js';
 
 try {
+  // Before the config is validated: .env, and the embedded PostgreSQL when DATABASE_URL is unset.
+  const prepared = await prepareEnvironment();
   const app = await createApiApp();
-  const { http } = app.get(AppConfig);
+  const config = app.get(AppConfig);
+  const logger = new Logger('Api');
+  logger.log(prepared.databaseLine);
+  if (prepared.embeddedDatabase?.startedHere) {
+    logger.log('embedded PostgreSQL keeps running after the api stops, for the next start; npm run db:stop stops it');
+  }
+  const warning = exposureWarning(config);
+  if (warning) {
+    logger.warn(warning);
+  }
   closeOnSignals(app, 'Api');
-  await app.listen(http.port, http.host);
-  new Logger('Api').log(`listening on http://${http.host}:${http.port} (public URL ${http.baseUrl})`);
+  await app.listen(config.http.port, config.http.host);
+  const { port } = app.getHttpServer().address() as AddressInfo;
+  logger.log(`listening on ${config.http.host}:${port}; open ${urlToOpen(config, port)}`);
 } catch (error) {
   exitOnStartupError('api', error);
 }

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { ConsoleLogger, type LogLevel } from '@nestjs/common';
+import { prepareEnvironment } from '@app/config';
 import { exitOnStartupError } from '@app/core';
 import { AppError } from '@app/errors';
 import { CommandFactory } from 'nest-commander';
@@ -25,6 +26,9 @@ class StderrLogger extends ConsoleLogger {
  * for something the user typed.
  */
 try {
+  // Before the config is validated: .env, and the embedded PostgreSQL when DATABASE_URL is unset.
+  const prepared = await prepareEnvironment();
+  process.stderr.write(`${prepared.databaseLine}\n`);
   await CommandFactory.run(CliModule.forRoot(), {
     cliName: 'npm run cli --',
     logger: new StderrLogger({ logLevels: ['error', 'warn'] }),

@@ -1,17 +1,24 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { AppConfig } from '@app/config';
+import { AppConfig, prepareEnvironment } from '@app/config';
 import { closeOnSignals, exitOnStartupError } from '@app/core';
 import { createWorkerApp } from './create-worker-app.js';
 
 try {
+  // Before the config is validated: .env, and the embedded PostgreSQL when DATABASE_URL is unset.
+  const prepared = await prepareEnvironment();
   const app = await createWorkerApp();
   const { worker } = app.get(AppConfig);
+  const logger = new Logger('Worker');
+  logger.log(prepared.databaseLine);
+  if (prepared.embeddedDatabase?.startedHere) {
+    logger.log('embedded PostgreSQL keeps running after the worker stops, for the next start; npm run db:stop stops it');
+  }
   // Our own drain (QueueWorkers) gives up after the grace period; this outer bound only catches
   // a shutdown hook that hangs after it.
   closeOnSignals(app, 'Worker', worker.shutdownGraceMs + 10_000);
   await app.init();
-  new Logger('Worker').log('worker ready');
+  logger.log('worker ready');
 } catch (error) {
   exitOnStartupError('worker', error);
 }

@@ -1,4 +1,5 @@
 import type { EnvironmentVariables } from './env.schema.js';
+import { app, type AppInfoConfig } from './sections/app.js';
 import { auth, type AuthConfig } from './sections/auth.js';
 import { database, type DatabaseConfig } from './sections/database.js';
 import { http, type HttpConfig } from './sections/http.js';
@@ -18,6 +19,8 @@ import { worker, type WorkerConfig } from './sections/worker.js';
 export abstract class AppConfig {
   readonly env: NodeEnv;
   readonly isProduction: boolean;
+  /** The product: APP_NAME (default: package.json's name, title-cased). */
+  readonly app: AppInfoConfig;
   readonly http: HttpConfig;
   readonly database: DatabaseConfig;
   readonly redis: RedisConfig;
@@ -32,6 +35,7 @@ export abstract class AppConfig {
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
   return {
     ...nodeEnv.build(env),
+    ...app.build(env),
     http: http.build(env),
     database: database.build(env),
     redis: redis.build(env),

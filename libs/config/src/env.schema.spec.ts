@@ -47,7 +47,7 @@ describe('config sections', () => {
 
   it.each(named)('$name: its checks or its mapping read every one of its variables', ({ section, properties }) => {
     const read = new Set<string>();
-    const env = new Proxy(validateEnv({}), {
+    const env = new Proxy(validateEnv({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/starter' }), {
       get(target, key, receiver) {
         if (typeof key === 'string') {
           read.add(key);

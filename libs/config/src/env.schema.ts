@@ -1,3 +1,4 @@
+import { app } from './sections/app.js';
 import { auth } from './sections/auth.js';
 import { database } from './sections/database.js';
 import { http } from './sections/http.js';
@@ -13,7 +14,7 @@ import { worker } from './sections/worker.js';
  * One file per concern under `sections/`, each holding its variables' schema, defaults, checks
  * and mapping. The order here is the order their problems are listed in.
  */
-export const SECTIONS = [nodeEnv, http, database, redis, session, auth, queue, worker, mail, logging] as const;
+export const SECTIONS = [nodeEnv, app, http, database, redis, session, auth, queue, worker, mail, logging] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 

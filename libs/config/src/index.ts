@@ -2,6 +2,14 @@ export { AppConfig, toAppConfig } from './app-config.js';
 export { AppConfigModule, type AppConfigOptions } from './app-config.module.js';
 export { ConfigValidationError } from './config-validation.error.js';
 export type { EnvironmentVariables } from './env.schema.js';
+export {
+  describeDatabaseUrl,
+  EMBEDDED_DATA_DIR,
+  prepareEnvironment,
+  type EmbeddedDatabase,
+  type PreparedEnvironment,
+  type PrepareEnvironmentOptions,
+} from './prepare-environment.js';
 export { processEnv } from './process-env.js';
 export { projectRoot } from './project-root.js';
 export { defaultHashConcurrency } from './sections/auth.js';

@@ -1,5 +1,9 @@
 import { ConfigValidationError } from './config-validation.error.js';
 import { toAppConfig } from './app-config.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from './project-root.js';
+import { titleCase } from './sections/app.js';
 import { defaultHashConcurrency } from './sections/auth.js';
 import { validateEnv } from './validate-env.js';
 
@@ -12,6 +16,11 @@ const PROD_OK = {
   MAIL_FROM: 'App <no-reply@example.org>',
 };
 
+const packageName = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { name: string }).name;
+
+/** What the entry points validate in development: prepareEnvironment() has filled in the embedded database's URL. */
+const LOCAL = { DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:54321/starter' };
+
 function problemsOf(raw: Record<string, string>): string[] {
   try {
     validateEnv(raw);
@@ -23,24 +32,28 @@ function problemsOf(raw: Record<string, string>): string[] {
 }
 
 describe('validateEnv', () => {
-  it('starts a fresh clone with no variables at all (development defaults)', () => {
-    const config = toAppConfig(validateEnv({}));
+  it('starts a fresh clone with no variables but the prepared database (development defaults)', () => {
+    const config = toAppConfig(validateEnv(LOCAL));
     expect(config.env).toBe('development');
     expect(config.http.port).toBe(3000);
+    expect(config.http.baseUrl).toBe('http://localhost:3000');
+    expect(config.http.acceptLoopbackOrigins).toBe(true);
+    expect(config.app.name).toBe(titleCase(packageName));
+    expect(config.mail.from).toBe(`${titleCase(packageName)} <no-reply@localhost>`);
     expect(config.database.url).toMatch(/^postgres:\/\/.+127\.0\.0\.1/);
     expect(config.database.runMigrations).toBe(true);
     expect(config.redis.url).toBeUndefined();
   });
 
   it('converts numbers and booleans explicitly', () => {
-    const config = toAppConfig(validateEnv({ PORT: '8080', DATABASE_RUN_MIGRATIONS: 'false', LOG_PRETTY: 'no' }));
+    const config = toAppConfig(validateEnv({ ...LOCAL, PORT: '8080', DATABASE_RUN_MIGRATIONS: 'false', LOG_PRETTY: 'no' }));
     expect(config.http.port).toBe(8080);
     expect(config.database.runMigrations).toBe(false);
     expect(config.log.pretty).toBe(false);
   });
 
   it('treats an empty value as unset', () => {
-    expect(toAppConfig(validateEnv({ PORT: '' })).http.port).toBe(3000);
+    expect(toAppConfig(validateEnv({ ...LOCAL, PORT: '' })).http.port).toBe(3000);
   });
 
   it('lists every problem at once, one line per variable', () => {
@@ -62,7 +75,7 @@ describe('validateEnv', () => {
   });
 
   it('rejects an unknown NODE_ENV', () => {
-    expect(problemsOf({ NODE_ENV: 'staging' })[0]).toMatch(/NODE_ENV must be one of/);
+    expect(problemsOf({ ...LOCAL, NODE_ENV: 'staging' })[0]).toMatch(/NODE_ENV must be one of/);
   });
 
   it('gives production no defaults for services and secrets', () => {
@@ -92,7 +105,7 @@ describe('validateEnv', () => {
   });
 
   it('splits rotated secrets newest first', () => {
-    const config = toAppConfig(validateEnv({ SESSION_SECRET: 'newest-secret-0123456789, older-secret-0123456789' }));
+    const config = toAppConfig(validateEnv({ ...LOCAL, SESSION_SECRET: 'newest-secret-0123456789, older-secret-0123456789' }));
     expect(config.session.secrets).toEqual(['newest-secret-0123456789', 'older-secret-0123456789']);
   });
 
@@ -101,9 +114,45 @@ describe('validateEnv', () => {
   });
 });
 
+describe('defaults derived from other variables', () => {
+  it('derives APP_BASE_URL from PORT outside production', () => {
+    expect(toAppConfig(validateEnv({ ...LOCAL, PORT: '4321' })).http.baseUrl).toBe('http://localhost:4321');
+    expect(toAppConfig(validateEnv({ ...LOCAL, NODE_ENV: 'test', PORT: '4321' })).http.baseUrl).toBe('http://localhost:4321');
+    expect(toAppConfig(validateEnv({ ...LOCAL, PORT: '4321', APP_BASE_URL: 'http://dev.test:8080/' })).http.baseUrl).toBe('http://dev.test:8080');
+  });
+
+  it('compares origins exactly in production', () => {
+    const config = toAppConfig(validateEnv(PROD_OK));
+    expect(config.http.acceptLoopbackOrigins).toBe(false);
+    expect(config.http.baseUrl).toBe('https://app.example.org');
+  });
+
+  it('names the product APP_NAME, by default after package.json, and signs local mail with it', () => {
+    expect(titleCase('nest-starter')).toBe('Nest Starter');
+    expect(titleCase('@acme/billing_portal')).toBe('Billing Portal');
+    const named = toAppConfig(validateEnv({ ...LOCAL, APP_NAME: 'Acme Billing' }));
+    expect(named.app.name).toBe('Acme Billing');
+    expect(named.mail.from).toBe('Acme Billing <no-reply@localhost>');
+    expect(toAppConfig(validateEnv({ ...LOCAL, APP_NAME: 'Acme, Inc.' })).mail.from).toBe('"Acme, Inc." <no-reply@localhost>');
+    expect(toAppConfig(validateEnv({ ...PROD_OK, APP_NAME: 'Acme' })).mail.from).toBe(PROD_OK.MAIL_FROM);
+    expect(problemsOf({ ...LOCAL, APP_NAME: 'Evil <x@y>' })).toEqual(['APP_NAME must be 1 to 80 characters, without <, >, ", \\ or line breaks']);
+  });
+
+  it('asks for DATABASE_URL only in production; elsewhere prepareEnvironment() must have filled it in', () => {
+    expect(problemsOf({ NODE_ENV: 'production' })).toContain('DATABASE_URL is required');
+    expect(problemsOf({})).toEqual([expect.stringMatching(/^DATABASE_URL is unset and no embedded PostgreSQL was prepared .*prepareEnvironment\(\)/)]);
+    expect(problemsOf({ NODE_ENV: 'test' })).toHaveLength(1);
+  });
+
+  it('requires APP_BASE_URL and MAIL_FROM in production', () => {
+    const problems = problemsOf({ ...PROD_OK, APP_BASE_URL: '', MAIL_FROM: '' });
+    expect(problems).toEqual(['APP_BASE_URL is required', 'MAIL_FROM is required']);
+  });
+});
+
 describe('queue, worker and mail configuration', () => {
   it('runs from a fresh clone: no SMTP (outbox only), queue on PostgreSQL without REDIS_URL, error mails off', () => {
-    const config = toAppConfig(validateEnv({}));
+    const config = toAppConfig(validateEnv(LOCAL));
     expect(config.mail.smtp).toBeUndefined();
     expect(config.queue.backend).toBe('postgres');
     expect(config.mail.errorMails.enabled).toBe(false);
@@ -111,7 +160,7 @@ describe('queue, worker and mail configuration', () => {
   });
 
   it('uses Redis for the queue when REDIS_URL is set, under the key prefix', () => {
-    const config = toAppConfig(validateEnv({ REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'app:' }));
+    const config = toAppConfig(validateEnv({ ...LOCAL, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'app:' }));
     expect(config.queue).toMatchObject({ backend: 'redis', prefix: 'app:bull' });
   });
 
@@ -137,11 +186,11 @@ describe('queue, worker and mail configuration', () => {
       errorMails: { enabled: true, windowMs: 3_600_000 },
     });
     expect(toAppConfig(validateEnv(PROD_OK)).mail.errorMails.enabled).toBe(false);
-    expect(problemsOf({ ERROR_MAIL_ENABLED: 'true' })).toEqual(['ERROR_MAIL_ENABLED=true needs ADMIN_EMAILS']);
+    expect(problemsOf({ ...LOCAL, ERROR_MAIL_ENABLED: 'true' })).toEqual(['ERROR_MAIL_ENABLED=true needs ADMIN_EMAILS']);
   });
 
   it('rejects malformed mail settings by name', () => {
-    expect(problemsOf({ MAIL_FROM: 'nobody', ADMIN_EMAILS: 'a@example.org;b', SMTP_URL: 'http://x', QUEUE_BACKEND: 'redis' })).toEqual([
+    expect(problemsOf({ ...LOCAL, MAIL_FROM: 'nobody', ADMIN_EMAILS: 'a@example.org;b', SMTP_URL: 'http://x', QUEUE_BACKEND: 'redis' })).toEqual([
       'SMTP_URL must be an smtp:// or smtps:// URL',
       'MAIL_FROM must be an address, optionally with a display name: "Name <no-reply@example.org>"',
       'ADMIN_EMAILS must be a comma-separated list of email addresses',
@@ -152,15 +201,15 @@ describe('queue, worker and mail configuration', () => {
 
 describe('completed jobs kept', () => {
   it('deletes completed jobs by default, keeps the newest N on Redis when asked', () => {
-    expect(toAppConfig(validateEnv({})).queue.keepCompleted).toBe(0);
-    expect(toAppConfig(validateEnv({ REDIS_URL: 'redis://127.0.0.1:6379/0', QUEUE_KEEP_COMPLETED: '500' })).queue.keepCompleted).toBe(500);
+    expect(toAppConfig(validateEnv(LOCAL)).queue.keepCompleted).toBe(0);
+    expect(toAppConfig(validateEnv({ ...LOCAL, REDIS_URL: 'redis://127.0.0.1:6379/0', QUEUE_KEEP_COMPLETED: '500' })).queue.keepCompleted).toBe(500);
   });
 
   it('refuses keeping them on PostgreSQL, and what is not a count', () => {
-    expect(problemsOf({ QUEUE_KEEP_COMPLETED: '10' })).toEqual([
+    expect(problemsOf({ ...LOCAL, QUEUE_KEEP_COMPLETED: '10' })).toEqual([
       'QUEUE_KEEP_COMPLETED must be 0 with the queue on PostgreSQL (set REDIS_URL to keep completed jobs)',
     ]);
-    expect(problemsOf({ REDIS_URL: 'redis://127.0.0.1:6379/0', QUEUE_KEEP_COMPLETED: '-1' })).toEqual([
+    expect(problemsOf({ ...LOCAL, REDIS_URL: 'redis://127.0.0.1:6379/0', QUEUE_KEEP_COMPLETED: '-1' })).toEqual([
       'QUEUE_KEEP_COMPLETED must not be less than 0',
     ]);
   });
@@ -168,15 +217,15 @@ describe('completed jobs kept', () => {
 
 describe('password hashing concurrency', () => {
   it('defaults to one hash per available core, leaving a libuv thread for file I/O', () => {
-    const config = toAppConfig(validateEnv({}));
+    const config = toAppConfig(validateEnv(LOCAL));
     expect(config.auth.hashConcurrency).toBe(defaultHashConcurrency());
     expect(config.auth.hashConcurrency).toBeGreaterThanOrEqual(1);
     expect(config.auth.hashConcurrency).toBeLessThanOrEqual(3); // libuv's default pool is 4 threads
   });
 
   it('takes AUTH_HASH_CONCURRENCY when set, and rejects what is not a count', () => {
-    expect(toAppConfig(validateEnv({ AUTH_HASH_CONCURRENCY: '6' })).auth.hashConcurrency).toBe(6);
-    expect(problemsOf({ AUTH_HASH_CONCURRENCY: '0' })).toEqual(['AUTH_HASH_CONCURRENCY must not be less than 1']);
-    expect(problemsOf({ AUTH_HASH_CONCURRENCY: 'many' })).toEqual(['AUTH_HASH_CONCURRENCY must be an integer number']);
+    expect(toAppConfig(validateEnv({ ...LOCAL, AUTH_HASH_CONCURRENCY: '6' })).auth.hashConcurrency).toBe(6);
+    expect(problemsOf({ ...LOCAL, AUTH_HASH_CONCURRENCY: '0' })).toEqual(['AUTH_HASH_CONCURRENCY must not be less than 1']);
+    expect(problemsOf({ ...LOCAL, AUTH_HASH_CONCURRENCY: 'many' })).toEqual(['AUTH_HASH_CONCURRENCY must be an integer number']);
   });
 });

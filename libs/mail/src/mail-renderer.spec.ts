@@ -2,7 +2,7 @@ import type { AppConfig } from '@app/config';
 import { MailRenderer } from './mail-renderer.js';
 import { MAIL_TEMPLATE_NAMES, type MailTemplates } from './mail-templates.js';
 
-const config = { env: 'test', http: { baseUrl: 'https://app.example.org' } } as AppConfig;
+const config = { env: 'test', app: { name: 'Acme Billing' }, http: { baseUrl: 'https://app.example.org' } } as AppConfig;
 
 const SAMPLES: MailTemplates = {
   'confirm-email': { firstName: 'Ada', confirmUrl: 'https://app.example.org/confirm?t=1', expiresInHours: 48 },
@@ -33,7 +33,7 @@ describe('MailRenderer', () => {
     expect(mail.html).toMatch(/^<!doctype html>/);
     expect(mail.html).toContain('https://app.example.org');
     expect(mail.text).not.toContain('<');
-    expect(mail.text).toContain('Nest Starter · https://app.example.org');
+    expect(mail.text).toContain(`${config.app.name} · https://app.example.org`);
   });
 
   it('escapes variables in the HTML part and keeps them readable in the text part', () => {

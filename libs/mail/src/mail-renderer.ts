@@ -35,7 +35,7 @@ export class MailRenderer {
     const loader = () => new nunjucks.FileSystemLoader(mailTemplatesDir(), { noCache: config.env === 'development' });
     this.html = new nunjucks.Environment(loader(), { autoescape: true, throwOnUndefined: true });
     this.text = new nunjucks.Environment(loader(), { autoescape: false, throwOnUndefined: true });
-    this.globals = { appName: 'Nest Starter', baseUrl: config.http.baseUrl };
+    this.globals = { appName: config.app.name, baseUrl: config.http.baseUrl };
   }
 
   render<T extends MailTemplateName>(template: T, data: MailTemplates[T]): RenderedMail {

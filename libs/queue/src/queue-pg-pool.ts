@@ -29,7 +29,7 @@ export async function createQueuePgPool(config: AppConfig): Promise<pg.Pool | nu
     connectionTimeoutMillis: config.database.connectTimeoutMs,
     idleTimeoutMillis: 30_000,
     keepAlive: true,
-    application_name: 'nest-starter-queue',
+    application_name: `${config.app.name} queue`,
     options: `-c search_path=${PG_QUEUE_SCHEMA}`,
   });
   pool.on('error', (error) => logger.warn(`idle queue connection lost: ${error.message}`));

@@ -1,5 +1,6 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@app/config';
 import type { NextFunction, Request, Response } from 'express';
 
 export const API_DOCS_PATH = 'api/docs';
@@ -9,10 +10,11 @@ export const API_DOCS_PATH = 'api/docs';
  * page carries inline styles, so only there the CSP allows them; scripts stay 'self'.
  */
 export function setupApiDocs(app: NestExpressApplication): void {
+  const title = `${app.get(AppConfig).app.name} API`;
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
-      .setTitle('Nest Starter API')
+      .setTitle(title)
       .setDescription(
         'JSON API. Authenticate with an API key: `Authorization: Bearer <id>.<secret>` (create one on your account page or with POST /api/credentials).',
       )
@@ -29,6 +31,6 @@ export function setupApiDocs(app: NestExpressApplication): void {
   });
   SwaggerModule.setup(API_DOCS_PATH, app, document, {
     jsonDocumentUrl: `${API_DOCS_PATH}/openapi.json`,
-    customSiteTitle: 'Nest Starter API',
+    customSiteTitle: title,
   });
 }

@@ -14,9 +14,11 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 @Injectable()
 export class CsrfGuard implements CanActivate {
   private readonly ownOrigin: string;
+  private readonly acceptLoopback: boolean;
 
   constructor(config: AppConfig) {
     this.ownOrigin = new URL(config.http.baseUrl).origin;
+    this.acceptLoopback = config.http.acceptLoopbackOrigins;
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -27,7 +29,7 @@ export class CsrfGuard implements CanActivate {
     if (SAFE_METHODS.has(req.method) || isApiRequest(req)) {
       return true;
     }
-    if (!isSameOriginRequest(req, this.ownOrigin)) {
+    if (!isSameOriginRequest(req, this.ownOrigin, this.acceptLoopback)) {
       throw new ForbiddenException('Cross-site requests are not accepted.');
     }
     if (!isCsrfTokenValid(req)) {

@@ -40,15 +40,31 @@ export function isCsrfTokenValid(req: Request): boolean {
  * Defence in depth beside the token: a browser tells us where a request comes from. A
  * cross-site `Sec-Fetch-Site`, or an `Origin` other than our own, is refused even with a token.
  * Clients that send neither header (curl, old browsers) rely on the token alone.
+ *
+ * `acceptLoopback` (development only): the api listens on 127.0.0.1 while APP_BASE_URL says
+ * localhost, and a new user opens whichever the log or their habit suggests; both are this
+ * server. So an Origin naming a loopback host on the port this request actually arrived on is
+ * ours too. Another port on the same machine is another site, as the browser sees it.
  */
-export function isSameOriginRequest(req: Request, ownOrigin: string): boolean {
+export function isSameOriginRequest(req: Request, ownOrigin: string, acceptLoopback = false): boolean {
   const site = req.headers['sec-fetch-site'];
   if (typeof site === 'string' && site !== 'same-origin' && site !== 'none') {
     return false;
   }
   const origin = req.headers.origin;
-  if (typeof origin === 'string' && origin !== 'null' && origin !== ownOrigin) {
+  if (typeof origin === 'string' && origin !== 'null' && origin !== ownOrigin && !(acceptLoopback && isLoopbackOrigin(origin, req.socket?.localPort))) {
     return false;
   }
   return origin !== 'null';
+}
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** `http://localhost:<port>`, `http://127.0.0.1:<port>` or `http://[::1]:<port>`, exactly (Origin carries no path). */
+export function isLoopbackOrigin(origin: string, port: number | undefined): boolean {
+  if (port === undefined) {
+    return false;
+  }
+  const suffix = port === 80 ? '' : `:${port}`;
+  return LOOPBACK_HOSTS.some((host) => origin === `http://${host}${suffix}`);
 }

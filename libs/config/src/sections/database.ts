@@ -1,11 +1,17 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { isProduction, type NodeEnvVariables } from './node-env.js';
 import { toBool, toInt } from './parse.js';
 import { defineSection, type Defaults } from './section.js';
 
 export class DatabaseVariables {
+  /**
+   * Unset outside production: the entry points' `prepareEnvironment()` starts (or attaches to) the
+   * project's embedded PostgreSQL in `.data/postgres` and fills it in before validation.
+   */
+  @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// connection URL' })
-  DATABASE_URL: string;
+  DATABASE_URL?: string;
 
   @Transform(toInt)
   @Min(1)
@@ -43,11 +49,19 @@ const TUNING: Defaults<DatabaseVariables> = {
   DATABASE_CONNECT_TIMEOUT_MS: '3000',
   DATABASE_STATEMENT_TIMEOUT_MS: '15000',
 };
-const LOCAL: Defaults<DatabaseVariables> = {
-  ...TUNING,
-  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/starter',
-  DATABASE_RUN_MIGRATIONS: 'true',
-};
+const LOCAL: Defaults<DatabaseVariables> = { ...TUNING, DATABASE_RUN_MIGRATIONS: 'true' };
+
+type Env = DatabaseVariables & NodeEnvVariables;
+
+function check(env: Env): string[] {
+  if (env.DATABASE_URL) {
+    return [];
+  }
+  // Production never falls back to a database of its own: a forgotten URL must stop the app.
+  return isProduction(env)
+    ? ['DATABASE_URL is required']
+    : ['DATABASE_URL is unset and no embedded PostgreSQL was prepared (entry points call prepareEnvironment() from @app/config before validating)'];
+}
 
 export const database = defineSection({
   schema: DatabaseVariables,
@@ -57,9 +71,10 @@ export const database = defineSection({
     // Migrations run as a release step in production (`npm run migration:run`), not at every start.
     production: { ...TUNING, DATABASE_RUN_MIGRATIONS: 'false' },
   },
-  requiredInProduction: ['DATABASE_URL'],
-  build: (env: DatabaseVariables): DatabaseConfig => ({
-    url: env.DATABASE_URL,
+  check,
+  build: (env: Env): DatabaseConfig => ({
+    // Present whenever the checks passed (see check above).
+    url: env.DATABASE_URL ?? '',
     poolSize: env.DATABASE_POOL_SIZE,
     runMigrations: env.DATABASE_RUN_MIGRATIONS,
     connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { isProduction, type NodeEnvVariables } from './node-env.js';
 import { toInt } from './parse.js';
 import { defineSection, type Defaults } from './section.js';
@@ -14,8 +14,10 @@ export class HttpVariables {
   @IsInt()
   PORT: number;
 
+  /** Unset outside production: `http://localhost:<PORT>`. */
+  @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
-  APP_BASE_URL: string;
+  APP_BASE_URL?: string;
 
   @Transform(toInt)
   @Min(0)
@@ -29,13 +31,30 @@ export interface HttpConfig {
   readonly port: number;
   /** Public origin used for links in mails and redirects; never derived from the Host header. */
   readonly baseUrl: string;
+  /**
+   * Development and test only: requests whose Origin is this port on a loopback name
+   * (`localhost`, `127.0.0.1`, `[::1]`) count as same-origin too, whatever APP_BASE_URL says, so
+   * opening the address the log prints never ends in a 403. Production compares exactly.
+   */
+  readonly acceptLoopbackOrigins: boolean;
   /** How many reverse proxies in front of us may set X-Forwarded-For (Express `trust proxy`). */
   readonly trustProxyHops: number;
 }
 
 type Env = HttpVariables & NodeEnvVariables;
 
-const LOCAL: Defaults<HttpVariables> = { HOST: '127.0.0.1', PORT: '3000', APP_BASE_URL: 'http://localhost:3000', TRUST_PROXY_HOPS: '0' };
+const LOCAL: Defaults<HttpVariables> = { HOST: '127.0.0.1', PORT: '3000', TRUST_PROXY_HOPS: '0' };
+
+function check(env: Env): string[] {
+  if (!isProduction(env)) {
+    return [];
+  }
+  if (!env.APP_BASE_URL) {
+    return ['APP_BASE_URL is required'];
+  }
+  // The production session cookie is Secure (`__Host-sid`): browsers only accept and send it over https.
+  return env.APP_BASE_URL.startsWith('https://') ? [] : ['APP_BASE_URL must use https:// in production'];
+}
 
 export const http = defineSection({
   schema: HttpVariables,
@@ -44,14 +63,13 @@ export const http = defineSection({
     test: LOCAL,
     production: { HOST: '0.0.0.0', PORT: '3000', TRUST_PROXY_HOPS: '0' },
   },
-  requiredInProduction: ['APP_BASE_URL'],
-  // The production session cookie is Secure (`__Host-sid`): browsers only accept and send it over https.
-  check: (env: Env) =>
-    isProduction(env) && env.APP_BASE_URL && !env.APP_BASE_URL.startsWith('https://') ? ['APP_BASE_URL must use https:// in production'] : [],
+  check,
   build: (env: Env): HttpConfig => ({
     host: env.HOST,
     port: env.PORT,
-    baseUrl: env.APP_BASE_URL.replace(/\/+$/, ''),
+    // Set whenever the checks passed in production; elsewhere it follows PORT.
+    baseUrl: (env.APP_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    acceptLoopbackOrigins: !isProduction(env),
     trustProxyHops: env.TRUST_PROXY_HOPS,
   }),
 });

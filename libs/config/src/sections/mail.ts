@@ -1,5 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import type { AppVariables } from './app.js';
 import { isProduction, type NodeEnvVariables } from './node-env.js';
 import { splitList, toBool, toInt } from './parse.js';
 import { defineSection, type Defaults } from './section.js';
@@ -39,11 +40,12 @@ export class MailVariables {
   @IsInt()
   SMTP_TIMEOUT_MS: number;
 
-  /** `address@example.org` or `Display Name <address@example.org>`. */
+  /** `address@example.org` or `Display Name <address@example.org>`. Unset outside production: `<APP_NAME> <no-reply@localhost>`. */
+  @IsOptional()
   @Matches(/^(?:[^<>\r\n]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, {
     message: 'must be an address, optionally with a display name: "Name <no-reply@example.org>"',
   })
-  MAIL_FROM: string;
+  MAIL_FROM?: string;
 
   /** Comma-separated; they receive error reports (the Flask starter's ADMINS). */
   @IsOptional()
@@ -82,10 +84,13 @@ export interface MailConfig {
   readonly outboxRetentionDays: number;
 }
 
-type Env = MailVariables & NodeEnvVariables;
+type Env = MailVariables & Pick<AppVariables, 'APP_NAME'> & NodeEnvVariables;
 
 function check(env: Env): string[] {
   const problems: string[] = [];
+  if (isProduction(env) && !env.MAIL_FROM) {
+    problems.push('MAIL_FROM is required');
+  }
   if (env.SMTP_URL && env.SMTP_HOST) {
     problems.push('set either SMTP_URL or SMTP_HOST (with SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_SECURE), not both');
   }
@@ -109,13 +114,12 @@ const ALL: Defaults<MailVariables> = {
   OUTBOX_RETENTION_DAYS: '90',
 };
 /** Local only: no SMTP (mail goes to the outbox table), a sender that cannot leak anywhere. */
-const LOCAL: Defaults<MailVariables> = { ...ALL, MAIL_FROM: 'Nest Starter <no-reply@localhost>' };
+const localSender = (appName: string) => `${/^[\w .'-]*$/.test(appName) ? appName : `"${appName}"`} <no-reply@localhost>`;
 
 export const mail = defineSection({
   schema: MailVariables,
   // No SMTP and no MAIL_FROM default in production: a forgotten mail setting must stop the app.
-  defaults: { development: LOCAL, test: LOCAL, production: ALL },
-  requiredInProduction: ['MAIL_FROM'],
+  defaults: { development: ALL, test: ALL, production: ALL },
   check,
   build: (env: Env): MailConfig => ({
     smtp: env.SMTP_URL
@@ -124,7 +128,8 @@ export const mail = defineSection({
         ? { host: env.SMTP_HOST, port: env.SMTP_PORT, secure: env.SMTP_SECURE, user: env.SMTP_USER, password: env.SMTP_PASSWORD }
         : undefined,
     timeoutMs: env.SMTP_TIMEOUT_MS,
-    from: env.MAIL_FROM,
+    // Set whenever the checks passed in production.
+    from: env.MAIL_FROM ?? localSender(env.APP_NAME),
     adminEmails: splitList(env.ADMIN_EMAILS ?? ''),
     errorMails: {
       enabled: env.ERROR_MAIL_ENABLED ?? (isProduction(env) && Boolean(env.ADMIN_EMAILS)),
