@@ -3,7 +3,7 @@ import { SessionStore } from '@app/session';
 import { waitFor } from '@app/testing';
 import pg from 'pg';
 // Until `@app/testing` exports it (libs/testing/src/index.ts), by relative path.
-import { jobCompleted } from '../../../libs/testing/src/job-state.js';
+import { jobCompleted } from '@app/testing';
 import { linkPath } from './support/accounts-harness.js';
 import { PASSWORD, SESSION_STORES, useAccountsStack } from './support/accounts-suite.js';
 

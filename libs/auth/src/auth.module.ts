@@ -10,6 +10,7 @@ import { AccountMessages } from './accounts/account-messages.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { AccessGuard } from './access/access.guard.js';
 import { SessionPrincipalMiddleware } from './access/session-principal.middleware.js';
+import { ApiKeysRepository } from './api-keys/api-keys.repository.js';
 import { ApiKeysService } from './api-keys/api-keys.service.js';
 import { CsrfGuard } from './csrf/csrf.guard.js';
 import { AUTH_ENTITIES } from './entities.js';
@@ -17,6 +18,7 @@ import { LocalStrategy } from './login/local.strategy.js';
 import { LoginThrottle } from './login/login-throttle.js';
 import { LoginService } from './login/login.service.js';
 import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hasher.js';
+import { OneTimeTokensRepository } from './tokens/one-time-tokens.repository.js';
 import { OneTimeTokensService } from './tokens/one-time-tokens.service.js';
 import { UserDirectory } from './users/user-directory.js';
 import { UsersRepository } from './users/users.repository.js';
@@ -28,7 +30,9 @@ import { UsersRepository } from './users/users.repository.js';
     UsersRepository,
     UserDirectory,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
+    OneTimeTokensRepository,
     OneTimeTokensService,
+    ApiKeysRepository,
     ApiKeysService,
     AccountLinks,
     // Account mails go through the mail lib's queue (MailModule is global, composed by the apps).

@@ -23,5 +23,6 @@ export { OneTimeTokensService } from './tokens/one-time-tokens.service.js';
 export { OneTimeToken, type TokenPurpose } from './tokens/one-time-token.entity.js';
 export { Role, ROLE_NAMES, type RoleName } from './users/role.entity.js';
 export { User } from './users/user.entity.js';
+export { UserRole } from './users/user-role.entity.js';
 export { type DirectoryUser, UserDirectory } from './users/user-directory.js';
 export { UsersRepository, type UserAuthState } from './users/users.repository.js';

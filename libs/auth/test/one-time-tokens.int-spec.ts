@@ -3,6 +3,7 @@ import { databaseOptions, migrate } from '@app/database';
 import { createTestDatabase, testEnv, type TestDatabase } from '@app/testing';
 import { Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { OneTimeTokensRepository } from '../src/tokens/one-time-tokens.repository.js';
 import { OneTimeTokensService } from '../src/tokens/one-time-tokens.service.js';
 import { digest } from '../src/tokens/secret-token.js';
 
@@ -17,7 +18,7 @@ describe('one-time tokens (PostgreSQL)', () => {
     source = new DataSource(databaseOptions(toAppConfig(validateEnv(testEnv({ DATABASE_URL: db.url })))));
     await source.initialize();
     await migrate(source, new Logger('test'));
-    tokens = new OneTimeTokensService(source);
+    tokens = new OneTimeTokensService(new OneTimeTokensRepository(source));
     const rows: Array<{ id: string }> = await source.query(`INSERT INTO users (email) VALUES ('t@example.org') RETURNING id`);
     userId = rows[0].id;
   });

@@ -5,3 +5,4 @@ export { waitFor } from './wait-for.js';
 export { freePort, spawnBuiltApp, type SpawnedApp } from './spawn-app.js';
 export { SmtpSink, type ReceivedMail, type SmtpGate } from './smtp-sink.js';
 export { runCli, type CliResult } from './run-cli.js';
+export { jobCompleted } from './job-state.js';

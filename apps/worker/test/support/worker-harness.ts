@@ -4,7 +4,7 @@ import pg from 'pg';
 import { createWorkerApp } from '../../src/create-worker-app.js';
 
 // Until `@app/testing` exports it (libs/testing/src/index.ts), by relative path.
-export { jobCompleted } from '../../../../libs/testing/src/job-state.js';
+export { jobCompleted } from '@app/testing';
 
 /** The real worker, in this process, configured exactly as `main.ts` does. */
 export async function startWorker(env: Record<string, string | undefined>): Promise<INestApplicationContext> {

@@ -1,12 +1,15 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { User } from '../users/user.entity.js';
 
 /** A credential for /api: `<id>.<secret>`; only the secret's SHA-256 digest is stored. */
 @Entity('api_keys')
+@Index('api_keys_user_id_idx', ['userId'])
 export class ApiKey {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'api_keys_pkey' })
   id: string;
 
   @Column({ name: 'user_id', type: 'uuid' })
+  @ForeignKey(() => User, 'id', { name: 'api_keys_user_id_fkey', onDelete: 'CASCADE', onUpdate: 'NO ACTION' })
   userId: string;
 
   @Column({ type: 'varchar', length: 100 })

@@ -1,12 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { AppError } from '@app/errors';
-import { queryRows } from '@app/database';
 import { isUUID } from 'class-validator';
-import type { DataSource } from 'typeorm';
 import { hasAnyRole, type Principal } from '../access/principal.js';
 import { digest, isSecretFormat, newSecret, sameDigest } from '../tokens/secret-token.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
 
 /** Roles allowed to hold API keys (the Flask starter let developers and admins use the API). */
 export const API_KEY_ROLES = ['dev'] as const;
@@ -30,7 +28,7 @@ export interface NewApiKey extends ApiKeySummary {
 @Injectable()
 export class ApiKeysService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly keys: ApiKeysRepository,
     private readonly users: UsersRepository,
   ) {}
 
@@ -48,26 +46,16 @@ export class ApiKeysService {
     if (!hasAnyRole(owner, API_KEY_ROLES)) {
       throw new AppError('forbidden', 403, 'Your account may not create API keys.');
     }
-    const count = await queryRows<{ n: string }>(this.db, `SELECT count(*) AS n FROM api_keys WHERE user_id = $1`, [owner.userId]);
-    if (Number(count[0].n) >= MAX_KEYS_PER_USER) {
+    if ((await this.keys.countForUser(owner.userId)) >= MAX_KEYS_PER_USER) {
       throw new AppError('too_many_keys', 409, `You already have ${MAX_KEYS_PER_USER} API keys. Delete one first.`);
     }
     const secret = newSecret();
-    const rows = await queryRows<{ id: string; created_at: Date }>(
-      this.db,
-      `INSERT INTO api_keys (user_id, label, secret_hash, roles) VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
-      [owner.userId, label, digest(secret), [...owner.roles]],
-    );
-    const { id, created_at } = rows[0];
-    return { id, label, roles: [...owner.roles], createdAt: created_at, lastUsedAt: null, token: `${id}.${secret}` };
+    const { id, createdAt } = await this.keys.insert(owner.userId, label, digest(secret), owner.roles);
+    return { id, label, roles: [...owner.roles], createdAt, lastUsedAt: null, token: `${id}.${secret}` };
   }
 
   async list(userId: string): Promise<ApiKeySummary[]> {
-    const rows = await queryRows<{ id: string; label: string; roles: string[]; created_at: Date; last_used_at: Date | null }>(
-      this.db,
-      `SELECT id, label, roles, created_at, last_used_at FROM api_keys WHERE user_id = $1 ORDER BY created_at DESC`,
-      [userId],
-    );
+    const rows = await this.keys.listForUser(userId);
     return rows.map((r) => ({ id: r.id, label: r.label, roles: r.roles, createdAt: r.created_at, lastUsedAt: r.last_used_at }));
   }
 
@@ -76,11 +64,7 @@ export class ApiKeysService {
     if (!isUUID(keyId)) {
       return false;
     }
-    const rows = await queryRows<{ id: string }>(this.db, `DELETE FROM api_keys WHERE id = $1 AND user_id = $2 RETURNING id`, [
-      keyId,
-      userId,
-    ]);
-    return rows.length > 0;
+    return this.keys.deleteForUser(userId, keyId);
   }
 
   /**
@@ -91,35 +75,12 @@ export class ApiKeysService {
     if (!isUUID(keyId) || !isSecretFormat(secret)) {
       return null;
     }
-    const rows = await queryRows<{
-      secret_hash: Buffer;
-      key_roles: string[];
-      last_used_at: Date | null;
-      user_id: string;
-      email: string;
-      first_name: string;
-      last_name: string;
-      active: boolean;
-      user_roles: string[];
-    }>(
-      this.db,
-      `SELECT k.secret_hash, k.roles AS key_roles, k.last_used_at,
-              u.id AS user_id, u.email, u.first_name, u.last_name, u.active,
-              COALESCE(array_agg(r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS user_roles
-         FROM api_keys k
-         JOIN users u ON u.id = k.user_id
-         LEFT JOIN user_roles ur ON ur.user_id = u.id
-         LEFT JOIN roles r ON r.id = ur.role_id
-        WHERE k.id = $1
-        GROUP BY k.id, u.id`,
-      [keyId],
-    );
-    const row = rows[0];
+    const row = await this.keys.findWithOwner(keyId);
     if (!row || !sameDigest(row.secret_hash, digest(secret)) || !row.active) {
       return null;
     }
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.db.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [keyId]);
+      await this.keys.markUsed(keyId);
     }
     // Demoting the owner demotes the key; the key never gains roles it was not created with.
     const roles = row.key_roles.filter((role) => row.user_roles.includes(role));

@@ -1,9 +1,13 @@
-import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, JoinTable, ManyToMany, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { Role } from './role.entity.js';
 
 @Entity('users')
+// A unique index on lower(email): TypeORM's @Index takes columns, not expressions, and does not
+// even read expression indexes back from PostgreSQL. Declared here only so that the name is
+// known; `synchronize: false` tells the schema builder never to create or drop it.
+@Index('users_email_lower_key', { synchronize: false })
 export class User {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'users_pkey' })
   id: string;
 
   /** Stored as typed; unique and looked up case-insensitively (index on lower(email)). */
@@ -48,11 +52,13 @@ export class User {
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;
 
+  /** The table itself is declared by `UserRole` (see there why); TypeORM leaves it alone here. */
   @ManyToMany(() => Role, { eager: false })
   @JoinTable({
     name: 'user_roles',
-    joinColumn: { name: 'user_id' },
-    inverseJoinColumn: { name: 'role_id' },
+    joinColumn: { name: 'user_id', referencedColumnName: 'id' },
+    inverseJoinColumn: { name: 'role_id', referencedColumnName: 'id' },
+    synchronize: false,
   })
   roles?: Role[];
 }

@@ -5,6 +5,39 @@ import { isUUID } from 'class-validator';
 import type { DataSource, EntityManager } from 'typeorm';
 import { User } from './user.entity.js';
 
+/** The users columns every read returns (the password hash only where asked for). */
+const USER_COLUMNS = 'id, email, first_name, last_name, active, email_confirmed_at, auth_epoch, last_login_at, created_at, updated_at';
+
+interface UserRow {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  active: boolean;
+  email_confirmed_at: Date | null;
+  auth_epoch: number;
+  last_login_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+  password_hash?: string | null;
+}
+
+function toUser(row: UserRow): User {
+  return Object.assign(new User(), {
+    id: row.id,
+    email: row.email,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    active: row.active,
+    emailConfirmedAt: row.email_confirmed_at,
+    authEpoch: row.auth_epoch,
+    lastLoginAt: row.last_login_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    ...(row.password_hash === undefined ? {} : { passwordHash: row.password_hash }),
+  });
+}
+
 /** What a request needs to know about its user, read in one indexed query. */
 export interface UserAuthState {
   id: string;
@@ -20,14 +53,15 @@ export interface UserWithSecret extends User {
   passwordHash: string | null;
 }
 
-/** Small, single-purpose queries on users and their roles (architecture rule 4). */
+/**
+ * Small, single-purpose queries on users and their roles, one per need (`findByEmail`, not
+ * `find(where)`), all in plain parameterised SQL: the login path measured TypeORM's query
+ * builder and entity hydration as a visible part of its CPU, and one style reads better than
+ * three. Writes that must be atomic use `RETURNING` or one transaction.
+ */
 @Injectable()
 export class UsersRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
-
-  private users(manager?: EntityManager) {
-    return (manager ?? this.db.manager).getRepository(User);
-  }
 
   /** Ids come from sessions and URLs; a malformed one is "not found", never a database error. */
   static isUserId(id: unknown): id is string {
@@ -71,62 +105,40 @@ export class UsersRepository {
       : null;
   }
 
-  findById(id: string): Promise<User | null> {
+  async findById(id: string): Promise<User | null> {
     if (!UsersRepository.isUserId(id)) {
-      return Promise.resolve(null);
+      return null;
     }
-    return this.users().findOne({ where: { id }, relations: { roles: true } });
+    return this.findOneWhere(this.db, 'id = $1', id);
+  }
+
+  private async findOneWhere(executor: DataSource | EntityManager, condition: string, value: string, withSecret = false): Promise<User | null> {
+    const rows = await queryRows<UserRow>(
+      executor,
+      `SELECT ${USER_COLUMNS}${withSecret ? ', password_hash' : ''} FROM users WHERE ${condition}`,
+      [value],
+    );
+    return rows[0] ? toUser(rows[0]) : null;
   }
 
   /**
    * With the password hash, for the checks that need it. Plain SQL: this runs on every login,
    * and TypeORM's query builder and entity hydration were a measurable part of a login's CPU.
    */
-  async findWithSecretByEmail(email: string): Promise<UserWithSecret | null> {
-    const rows = await queryRows<{
-      id: string;
-      email: string;
-      first_name: string;
-      last_name: string;
-      password_hash: string | null;
-      active: boolean;
-      email_confirmed_at: Date | null;
-      auth_epoch: number;
-    }>(
-      this.db,
-      `SELECT id, email, first_name, last_name, password_hash, active, email_confirmed_at, auth_epoch
-         FROM users WHERE lower(email) = lower($1)`,
-      [email],
-    );
-    const row = rows[0];
-    if (!row) {
-      return null;
-    }
-    return Object.assign(new User(), {
-      id: row.id,
-      email: row.email,
-      firstName: row.first_name,
-      lastName: row.last_name,
-      passwordHash: row.password_hash,
-      active: row.active,
-      emailConfirmedAt: row.email_confirmed_at,
-      authEpoch: row.auth_epoch,
-    }) as UserWithSecret;
+  /** With the password hash, for the checks that need it (every login runs this). */
+  findWithSecretByEmail(email: string): Promise<UserWithSecret | null> {
+    return this.findOneWhere(this.db, 'lower(email) = lower($1)', email, true) as Promise<UserWithSecret | null>;
   }
 
   async findWithSecretById(id: string): Promise<UserWithSecret | null> {
     if (!UsersRepository.isUserId(id)) {
       return null;
     }
-    return (await this.users()
-      .createQueryBuilder('u')
-      .addSelect('u.passwordHash')
-      .where('u.id = :id', { id })
-      .getOne()) as UserWithSecret | null;
+    return this.findOneWhere(this.db, 'id = $1', id, true) as Promise<UserWithSecret | null>;
   }
 
   findByEmail(email: string): Promise<User | null> {
-    return this.users().createQueryBuilder('u').where('lower(u.email) = lower(:email)', { email }).getOne();
+    return this.findOneWhere(this.db, 'lower(email) = lower($1)', email);
   }
 
   async emailTaken(email: string, exceptUserId?: string): Promise<boolean> {
@@ -164,10 +176,7 @@ export class UsersRepository {
       }
       const id = inserted[0].id;
       await this.setRolesWith(manager, id, input.roles);
-      return this.users(manager).findOne({
-        where: { id },
-        relations: { roles: true },
-      });
+      return this.findOneWhere(manager, 'id = $1', id);
     });
   }
 
