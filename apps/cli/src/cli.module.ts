@@ -47,6 +47,7 @@ class UsageExitCode {
 
 /** The commands this app defines itself: queue and mail operations. */
 @Module({
+  imports: [QueueModule, MailModule],
   providers: [MailTestCommand, MailOutboxCommand, JobsFailedCommand, JobsRetryCommand, QueuePingCommand],
 })
 class OpsCommandsModule {}

@@ -3,7 +3,7 @@ import type { AppConfigOptions } from '@app/config';
 import { CoreModule } from '@app/core';
 import { HealthModule } from '@app/health';
 import { MailProcessorsModule } from '@app/mail';
-import { QUEUE_READINESS, QueueWorkerModule } from '@app/queue';
+import { QUEUE_READINESS, QueueModule, QueueWorkerModule } from '@app/queue';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccountsCoreModule } from '@app/auth';
 import { SessionStoreModule } from '@app/session';
@@ -24,7 +24,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         CoreModule.forRoot(options),
-        HealthModule.forRoot({ extraChecks: [QUEUE_READINESS] }),
+        HealthModule.forRoot({ imports: [QueueModule], extraChecks: [QUEUE_READINESS] }),
         TerminusModule,
         QueueWorkerModule,
         MailProcessorsModule,

@@ -2,10 +2,10 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { MailService } from '@app/mail';
+import { MailModule } from '@app/mail';
+import { RedisModule } from '@app/redis';
 import { SessionStoreModule } from '@app/session';
 import { AccountLinks } from './accounts/account-links.js';
-import { AccountMailer } from './accounts/account-mailer.js';
 import { AccountMessages } from './accounts/account-messages.js';
 import { AccountsService } from './accounts/accounts.service.js';
 import { AccessGuard } from './access/access.guard.js';
@@ -25,7 +25,7 @@ import { UsersRepository } from './users/users.repository.js';
 
 /** Accounts without HTTP: users, passwords, tokens, API keys, login. Used by the api and the CLI. */
 @Module({
-  imports: [TypeOrmModule.forFeature(AUTH_ENTITIES), SessionStoreModule],
+  imports: [TypeOrmModule.forFeature(AUTH_ENTITIES), MailModule, RedisModule, SessionStoreModule],
   providers: [
     UsersRepository,
     UserDirectory,
@@ -35,8 +35,6 @@ import { UsersRepository } from './users/users.repository.js';
     ApiKeysRepository,
     ApiKeysService,
     AccountLinks,
-    // Account mails go through the mail lib's queue (MailModule is global, composed by the apps).
-    { provide: AccountMailer, useExisting: MailService },
     AccountMessages,
     AccountsService,
     LoginThrottle,

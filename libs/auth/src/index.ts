@@ -1,6 +1,5 @@
 export { InvalidFormError, LoginFailedError, EmailNotConfirmedError } from './accounts/account-errors.js';
 export { AccountLinks } from './accounts/account-links.js';
-export { AccountMailer, type AccountMails } from './accounts/account-mailer.js';
 export { AccountsService, type Registration } from './accounts/accounts.service.js';
 export { Public, Roles } from './access/access.decorators.js';
 export { AccessGuard, isApiRequest, LoginRequiredError } from './access/access.guard.js';

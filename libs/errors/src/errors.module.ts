@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AppConfig } from '@app/config';
+import { ErrorReporterLookup } from './error-reporter-lookup.js';
 import { HttpErrorFilter } from './http-error.filter.js';
 import { createValidationPipe } from './validation.js';
 
@@ -9,7 +11,8 @@ import { createValidationPipe } from './validation.js';
  */
 @Module({
   providers: [
-    HttpErrorFilter,
+    ErrorReporterLookup,
+    { provide: HttpErrorFilter, inject: [AppConfig, ErrorReporterLookup], useFactory: (config: AppConfig, reporter: ErrorReporterLookup) => new HttpErrorFilter(config, reporter) },
     { provide: APP_FILTER, useExisting: HttpErrorFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],

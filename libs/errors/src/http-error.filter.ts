@@ -99,7 +99,7 @@ export class HttpErrorFilter implements ExceptionFilter {
 
   constructor(
     private readonly config: AppConfig,
-    // Bound by libs/mail when the app has it; optional so libs/errors depends on no mailer.
+    // ErrorsModule passes an ErrorReporterLookup: libs/errors depends on no mailer.
     @Optional() private readonly reporter?: ErrorReporter,
   ) {}
 

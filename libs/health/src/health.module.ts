@@ -1,8 +1,10 @@
-import { type DynamicModule, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, Module, type Provider, type Type } from '@nestjs/common';
 import { TerminusModule, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { READINESS_CHECKS, READINESS_TIMEOUT_MS, type ReadinessCheck } from './readiness.js';
 
 export interface HealthModuleOptions {
+  /** Modules that provide the extra checks' tokens (e.g. RedisModule for REDIS_READINESS). */
+  imports?: Array<Type | DynamicModule>;
   /** Tokens of extra readiness checks (e.g. Redis), each resolving to a `ReadinessCheck` or null. */
   extraChecks?: Array<string | symbol>;
 }
@@ -26,7 +28,7 @@ export class HealthModule {
     };
     return {
       module: HealthModule,
-      imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false })],
+      imports: [TerminusModule.forRoot({ errorLogStyle: 'pretty', logger: false }), ...(options.imports ?? [])],
       providers: [checks],
       exports: [READINESS_CHECKS, TerminusModule],
     };

@@ -1,4 +1,5 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { QueueModule } from '@app/queue';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
 import { ErrorReporter } from '@app/errors';
@@ -13,12 +14,11 @@ import { OutboxRepository } from './outbox.repository.js';
 import { QueuedErrorReporter } from './queued-error-reporter.js';
 
 /**
- * Mail for every app: `MailService` (outbox row + job) and the ErrorReporter binding. Global, so
- * feature modules inject MailService without importing this.
+ * Mail for every app: `MailService` (outbox row + job) and the ErrorReporter binding (found by
+ * ErrorReporterLookup in libs/errors and libs/queue). Import it where MailService is used.
  */
-@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature(MAIL_ENTITIES)],
+  imports: [TypeOrmModule.forFeature(MAIL_ENTITIES), QueueModule],
   providers: [OutboxRepository, MailService, { provide: ErrorReporter, useClass: QueuedErrorReporter }],
   exports: [MailService, OutboxRepository, ErrorReporter],
 })
@@ -26,6 +26,7 @@ export class MailModule {}
 
 /** The worker's half: rendering, the SMTP transport and the mail job processors. */
 @Module({
+  imports: [MailModule],
   providers: [
     MailRenderer,
     { provide: MailTransport, inject: [AppConfig], useFactory: (config: AppConfig) => MailTransportFactory.create(config) },

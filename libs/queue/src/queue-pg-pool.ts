@@ -52,7 +52,6 @@ class QueuePgPoolCloser implements OnApplicationShutdown {
   }
 }
 
-@Global()
 @Module({
   providers: [{ provide: QUEUE_PG_POOL, inject: [AppConfig], useFactory: createQueuePgPool }, QueuePgPoolCloser],
   exports: [QUEUE_PG_POOL],

@@ -1,7 +1,7 @@
-import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap, Optional } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
 import { AppConfig } from '@app/config';
-import { ErrorReporter } from '@app/errors';
+import { ErrorReporterLookup } from '@app/errors';
 import { Worker, type Job } from 'bullmq';
 import { JOB_PROCESSOR, type JobHandler } from './job-processor.decorator.js';
 import { JobQueue } from './job-queue.service.js';
@@ -31,7 +31,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly discovery: DiscoveryService,
     private readonly jobs: JobQueue,
     @Inject(QUEUE_PG_POOL) private readonly pgPool: pg.Pool | null,
-    @Optional() private readonly reporter?: ErrorReporter,
+    private readonly reporter: ErrorReporterLookup,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1,4 +1,4 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { BullModule } from '@nestjs/bullmq';
 import { AppConfig } from '@app/config';
 import type { ReadinessCheck } from '@app/health';
@@ -16,7 +16,6 @@ export const QUEUE_READINESS = Symbol('QUEUE_READINESS');
  * on Redis, or on PostgreSQL when no REDIS_URL is set, and `JobQueue` to enqueue by job name.
  * The worker adds `QueueWorkerModule`, which runs the processors.
  */
-@Global()
 @Module({
   imports: [
     TerminusModule,

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import type { ReadinessCheck } from '@app/health';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
@@ -30,7 +30,6 @@ class RedisLifecycle implements OnApplicationShutdown {
  * opens its own connections, because BullMQ workers need blocking commands and different retry
  * settings.
  */
-@Global()
 @Module({
   imports: [TerminusModule],
   providers: [

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Module, Post, Req } from '@nestjs/common';
-import { MailService } from '@app/mail';
+import { MailModule, MailService } from '@app/mail';
 import type { Request } from 'express';
 
 /**
@@ -33,5 +33,5 @@ class MailProbeController {
   }
 }
 
-@Module({ controllers: [MailProbeController] })
+@Module({ imports: [MailModule], controllers: [MailProbeController] })
 export class MailProbeModule {}

@@ -1,19 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { MailService } from '@app/mail';
 import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
 import { AccountLinks } from './account-links.js';
-import { AccountMailer } from './account-mailer.js';
 
 /**
  * The mails of the account flows, each with what it needs: a fresh single-use token, a link
  * built from the configured base URL, and the template. Keeps AccountsService about decisions,
- * not about how a link is made.
+ * not about how a link is made. Mails go through the mail lib's MailService, typed by its
+ * template map, and are sent by the worker; when the queue is down `send` rejects with a
+ * dependency error, so the page answers 503 instead of pretending.
  */
 @Injectable()
 export class AccountMessages {
   constructor(
     private readonly tokens: OneTimeTokensService,
-    private readonly mailer: AccountMailer,
+    private readonly mailer: MailService,
     private readonly links: AccountLinks,
     private readonly config: AppConfig,
   ) {}
