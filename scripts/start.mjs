@@ -11,10 +11,11 @@
 // Options (after `npm start --`):
 //   --api-only       just the api (run `npm run start:worker` elsewhere)
 //   --skip-install   never run `npm install` (node_modules is managed elsewhere)
-//   --skip-build     use dist/ as it is (already built); with --skip-install, starts in about a second
+//   --skip-build     use dist/ as it is; without it, the build runs when a source file changed since
+//                    the last build npm start made (dist/.start-build-stamp)
 // Plain JavaScript on purpose: it has to run before anything is installed.
 import { spawnSync, spawn } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -50,9 +51,40 @@ if (!options.has('--skip-install') && dependenciesStale()) {
   run(npm, ['install', '--no-audit', '--no-fund']);
 }
 
+const buildStamp = join(root, 'dist/.start-build-stamp');
+const BUILD_INPUTS = ['apps', 'libs', 'scripts/bundle.mjs', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json', '.swcrc'];
+
+/** The newest modification time among the build's inputs (a few hundred files: milliseconds). */
+function newestInput(path) {
+  if (!existsSync(path)) {
+    return 0;
+  }
+  const info = statSync(path);
+  if (!info.isDirectory()) {
+    return info.mtimeMs;
+  }
+  return readdirSync(path).reduce((newest, name) => Math.max(newest, newestInput(join(path, name))), info.mtimeMs);
+}
+
+function buildStale() {
+  if (!existsSync(buildStamp) || !existsSync(join(root, 'dist/apps/api/src/main.js'))) {
+    return true;
+  }
+  const built = statSync(buildStamp).mtimeMs;
+  return BUILD_INPUTS.some((input) => newestInput(join(root, input)) > built);
+}
+
 if (!options.has('--skip-build')) {
-  console.log('> building');
-  run(npm, ['run', 'build', '--silent']);
+  if (buildStale()) {
+    console.log('> building');
+    const started = Date.now();
+    run(npm, ['run', 'build', '--silent']);
+    // Stamped with the time the build started: a file saved during the build triggers the next one.
+    writeFileSync(buildStamp, '');
+    utimesSync(buildStamp, new Date(started), new Date(started));
+  } else {
+    console.log('> build is up to date');
+  }
 }
 
 // Stopping during the database step (a first initdb takes about a second) must not leave the

@@ -13,7 +13,7 @@ import pg from 'pg';
  * REDIS_URL, no .env), `npm start`, open the printed URL, sign in with the printed password.
  * The copy holds the project's files as git sees them (tracked and not ignored: no dist/, no .data/,
  * no .env) with node_modules linked, so `npm start` runs with --skip-install; it builds the copy
- * itself (the second start skips that too). Everything else is the real supervisor, api, worker
+ * itself (the second start finds the build up to date). Everything else is the real supervisor, api, worker
  * and embedded PostgreSQL.
  */
 
@@ -252,9 +252,10 @@ describe('first run of a fresh copy with nothing but Node (npm start, embedded P
       await stopWithCtrlC(first, dir);
 
       // Second start: the same cluster and the same admin; no new password.
-      const second = startSupervisor(dir, port, ['--skip-install', '--skip-build']);
+      const second = startSupervisor(dir, port, ['--skip-install']);
       runs.push(second);
       await second.waitFor(/listening on .*; open /);
+      expect(second.output()).toContain('> build is up to date');
       expect(second.output()).not.toMatch(/created the admin account/);
       expect(second.output()).not.toMatch(/initialising embedded PostgreSQL/);
       expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
