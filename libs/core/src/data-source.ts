@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { processEnv, toAppConfig, validateEnv } from '@app/config';
+import { prepareEnvironment, processEnv, toAppConfig, validateEnv } from '@app/config';
 import { DataSource } from 'typeorm';
 import { databaseOptions } from '@app/database';
 import { ENTITIES } from './entities.js';
@@ -9,6 +9,10 @@ import { ENTITIES } from './entities.js';
  * the same validated configuration as the apps. `ENTITIES` lists the whole model so that
  * generated migrations see every table.
  */
+
+// .env, and the embedded PostgreSQL (.data/postgres) when DATABASE_URL is unset outside production.
+const prepared = await prepareEnvironment();
+process.stderr.write(`${prepared.databaseLine}\n`);
 
 export default new DataSource({
   ...databaseOptions(toAppConfig(validateEnv(processEnv()))),
