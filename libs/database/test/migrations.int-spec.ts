@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { toAppConfig, validateEnv } from '@app/config';
-import { databaseOptions, migrate, MIGRATIONS } from '@app/database';
+import { databaseOptions, migrate } from '@app/database';
+import { MIGRATIONS } from '../src/migrations/index.js';
 import { createTestDatabase, testEnv, type TestDatabase } from '@app/testing';
 import { DataSource } from 'typeorm';
 

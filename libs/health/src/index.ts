@@ -1,2 +1,2 @@
-export { HealthModule, type HealthModuleOptions } from './health.module.js';
-export { READINESS_CHECKS, READINESS_TIMEOUT_MS, type ReadinessCheck } from './readiness.js';
+export { HealthModule } from './health.module.js';
+export { READINESS_CHECKS, type ReadinessCheck } from './readiness.js';

@@ -1,2 +1,2 @@
-export { LoggingModule, REDACTED_PATHS } from './logging.module.js';
-export { REQUEST_ID_HEADER, requestIdMiddleware } from './request-id.middleware.js';
+export { LoggingModule } from './logging.module.js';
+export { requestIdMiddleware } from './request-id.middleware.js';

@@ -1,2 +1,2 @@
-export { createRedisConnection, requestPathRedisOptions, waitUntilReady } from './redis-connection.js';
+export { createRedisConnection, waitUntilReady } from './redis-connection.js';
 export { REDIS, REDIS_READINESS, RedisModule } from './redis.module.js';

@@ -1,4 +1,5 @@
-import { FileSessionStore, generateSessionId } from '@app/session';
+import { generateSessionId } from '../src/session-id.js';
+import { FileSessionStore } from '../src/stores/file-session-store.js';
 import { createHash, createHmac } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

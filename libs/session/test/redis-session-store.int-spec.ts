@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { processEnv } from '@app/config';
 import { createRedisConnection, waitUntilReady } from '@app/redis';
-import { generateSessionId, RedisSessionStore } from '@app/session';
+import { generateSessionId } from '../src/session-id.js';
+import { RedisSessionStore } from '../src/stores/redis-session-store.js';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { CONFORMANCE_LIFETIME, describeSessionStoreContract } from './session-store.conformance.js';

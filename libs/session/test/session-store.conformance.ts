@@ -1,12 +1,7 @@
 import { Logger } from '@nestjs/common';
-import {
-  generateSessionId,
-  InvalidSessionIdError,
-  SessionIdConflictError,
-  type SessionLifetime,
-  type SessionRecord,
-  type SessionStore,
-} from '@app/session';
+import { generateSessionId, InvalidSessionIdError } from '../src/session-id.js';
+import type { SessionLifetime, SessionRecord } from '../src/session-record.js';
+import { SessionIdConflictError, type SessionStore } from '../src/session-store.port.js';
 
 /** Short lifetimes so expiry is observable within a test. */
 export const CONFORMANCE_LIFETIME: SessionLifetime = { idleTtlMs: 1500, absoluteTtlMs: 4000 };
