@@ -1,4 +1,4 @@
-// Lint that carries weight (architecture rule 12): promise mistakes, loose equality, braces,
+// Lint that carries weight: promise mistakes, loose equality, braces,
 // exhaustive switches, and no deep imports across libs (each lib is used through `@app/<lib>`).
 import tseslint from 'typescript-eslint';
 

@@ -1,4 +1,4 @@
-// Accounts benchmark (issue 5), against the production bundle (dist/bundle/api.mjs):
+// Accounts benchmark, against the production bundle (dist/bundle/api.mjs):
 // - login throughput (POST /login: throttle check, user lookup, Argon2id verification, new
 //   session; each with a sign-in form fetched before the measured window) versus raw
 //   argon2.verify of the same parameters in one Node process, pinned to the same cores, at the

@@ -1,4 +1,4 @@
-// Queue and mail benchmark (issue 4), run by `npm run bench` or alone: `node bench/queue.mjs`
+// Queue and mail benchmark, run by `npm run bench` or alone: `node bench/queue.mjs`
 // (after `npm run build`). Everything on loopback, in one process, against dist/:
 //
 // 1. No-op job throughput through our path (JobQueue.enqueue -> QueueWorkers -> PingProcessor, the
@@ -238,7 +238,7 @@ async function mailBench(databaseUrl) {
 }
 
 export async function queueBench() {
-  console.log(`\n== Queue and mail (issue 4) ==`);
+  console.log(`\n== Queue and mail ==`);
   const db = await benchDatabase('queue');
   try {
     const only = process.env.BENCH_ONLY; // redis | postgres | mail: one part only

@@ -1,4 +1,4 @@
-// Session benchmark (issue 3): our SessionModule middleware vs express-session + connect-redis 9
+// Session benchmark: our session middleware vs express-session + connect-redis 9
 // (the "twin"), our file store vs our Redis store, and a route with vs without the middleware.
 // Everything on loopback, 50 connections, bounded durations, in one run.
 //

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
 /**
- * The generators (schematics/, issue 10) as a user runs them: `nest g -c ./schematics <kind> <name>`
+ * The generators (schematics/) as a user runs them: `nest g -c ./schematics <kind> <name>`
  * in a copy of the project, then the copy's typecheck and the generated tests, which must pass.
  * Bad input goes through `node schematics/generate.js`, whose exit code can be trusted (the Nest
  * CLI exits 0 even when a schematic fails), and must leave every file as it was.

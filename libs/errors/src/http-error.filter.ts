@@ -89,7 +89,7 @@ export function wantsJson(req: Request): boolean {
 }
 
 /**
- * The one error path (architecture rule 7): every exception, from a controller, a guard, a
+ * The one error path: every exception, from a controller, a guard, a
  * middleware or Express itself (body parsing), ends here and is rendered once.
  */
 @Catch()

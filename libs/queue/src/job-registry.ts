@@ -2,7 +2,7 @@ import type { ErrorReportInput } from '@app/errors';
 import type { RepeatOptions } from 'bullmq';
 
 /**
- * The one registry of background work (architecture rule 9). Every job has a name, a payload
+ * The one registry of background work. Every job has a name, a payload
  * type and a queue; the api enqueues by name with a payload the compiler checks, and the worker
  * refuses to start unless every name here has exactly one processor.
  *

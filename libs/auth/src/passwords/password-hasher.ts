@@ -4,7 +4,7 @@ import argon2 from 'argon2';
 import pLimit, { type LimitFunction } from 'p-limit';
 
 /**
- * Port for password hashing (architecture rule 3): Argon2id in the apps, a cheaper stand-in
+ * Port for password hashing: Argon2id in the apps, a cheaper stand-in
  * only in unit tests. Passwords are normalised (NFKC) so that the same password typed on two
  * keyboards that encode an accented letter differently still matches; nothing is truncated.
  */
