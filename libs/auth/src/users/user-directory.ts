@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryRows } from '@app/database';
 import type { DataSource } from 'typeorm';
-import { UsersRepository } from './users.repository.js';
+import { type UserRow, UsersRepository } from './users.repository.js';
 
 /** One user as the admin pages show it: no password hash, roles by name. */
 export interface DirectoryUser {
@@ -17,15 +17,7 @@ export interface DirectoryUser {
   roles: string[];
 }
 
-interface Row {
-  id: string;
-  email: string;
-  first_name: string;
-  last_name: string;
-  active: boolean;
-  email_confirmed_at: Date | null;
-  last_login_at: Date | null;
-  created_at: Date;
+interface Row extends Omit<UserRow, 'auth_epoch' | 'updated_at' | 'password_hash'> {
   roles: string[];
   total: string;
 }

@@ -8,7 +8,7 @@ import { User } from './user.entity.js';
 /** The users columns every read returns (the password hash only where asked for). */
 const USER_COLUMNS = 'id, email, first_name, last_name, active, email_confirmed_at, auth_epoch, last_login_at, created_at, updated_at';
 
-interface UserRow {
+export interface UserRow {
   id: string;
   email: string;
   first_name: string;
