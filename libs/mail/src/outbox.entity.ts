@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 
 export const OUTBOX_STATUSES = ['queued', 'sent', 'failed'] as const;
 export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
@@ -9,8 +9,15 @@ export type OutboxStatus = (typeof OUTBOX_STATUSES)[number];
  * `transport` says where it went: `smtp`, or `outbox` when no SMTP server is configured.
  */
 @Entity('mail_outbox')
+// Admin lists (newest first, by status) and the retention job.
+@Index('mail_outbox_status_created_idx', ['status', 'createdAt'])
+@Index('mail_outbox_created_idx', ['createdAt'])
+@Unique('mail_outbox_idempotency_key_key', ['idempotencyKey'])
+// Built from OUTBOX_STATUSES, so a status added without a migration fails the schema-drift test
+// (TypeORM itself compares checks by name only; that test also compares their expressions).
+@Check('mail_outbox_status_check', `"status" IN (${OUTBOX_STATUSES.map((s) => `'${s}'`).join(', ')})`)
 export class OutboxMail {
-  @PrimaryGeneratedColumn('uuid')
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'mail_outbox_pkey' })
   id: string;
 
   @Column({ type: 'varchar', length: 320 })
@@ -46,7 +53,7 @@ export class OutboxMail {
   @Column({ name: 'message_id', type: 'varchar', length: 255, nullable: true })
   messageId: string | null;
 
-  @Column({ name: 'idempotency_key', type: 'varchar', length: 200, nullable: true, unique: true })
+  @Column({ name: 'idempotency_key', type: 'varchar', length: 200, nullable: true })
   idempotencyKey: string | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
