@@ -1,4 +1,4 @@
-import { UsersRepository } from '@app/auth';
+import { RolesRepository } from '@app/auth';
 import { PASSWORD, SESSION_STORES, useAccountsStack } from './support/accounts-suite.js';
 
 /**
@@ -20,7 +20,7 @@ describe.each(SESSION_STORES)('api keys (%s sessions)', (store) => {
   it('API keys: dev only, shown once, used with either header style, deleted → refused at once', async () => {
     const { email, b } = await t.member('keys');
     expect((await b.get('/account/api-keys')).status).toBe(403);
-    await t.stack.api.get(UsersRepository).addRoles(await t.userIdOf(email), ['dev']);
+    await t.stack.api.get(RolesRepository).addRoles(await t.userIdOf(email), ['dev']);
 
     const page = await b.get('/account/api-keys');
     expect(page.status).toBe(200);
@@ -58,7 +58,7 @@ describe.each(SESSION_STORES)('api keys (%s sessions)', (store) => {
     const { email } = await t.member('creds');
     const plain = await t.stack.http.post('/api/credentials').send({ email, password: PASSWORD });
     expect(plain.status).toBe(403); // members without the dev role hold no keys
-    await t.stack.api.get(UsersRepository).addRoles(await t.userIdOf(email), ['dev']);
+    await t.stack.api.get(RolesRepository).addRoles(await t.userIdOf(email), ['dev']);
 
     const wrong = await t.stack.http.post('/api/credentials').send({ email, password: 'not the password' });
     const unknown = await t.stack.http.post('/api/credentials').send({ email: t.address('ghost'), password: 'not the password' });
@@ -72,7 +72,7 @@ describe.each(SESSION_STORES)('api keys (%s sessions)', (store) => {
 
     // Demoting the owner demotes the key at once: dev-only routes refuse it, plain ones still work.
     await t.stack.http.get('/api/keys').set('Authorization', `Bearer ${issued.body.token}`).expect(200);
-    await t.stack.api.get(UsersRepository).removeRoles(await t.userIdOf(email), ['dev']);
+    await t.stack.api.get(RolesRepository).removeRoles(await t.userIdOf(email), ['dev']);
     const demoted = await t.stack.http.get('/api/keys').set('Authorization', `Bearer ${issued.body.token}`);
     expect(demoted.status).toBe(403);
     expect(demoted.body.code).toBe('forbidden');

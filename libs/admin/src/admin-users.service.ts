@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AccountsService, type DirectoryUser, UserDirectory, UsersRepository } from '@app/auth';
+import { AccountsService, type DirectoryUser, RolesRepository, UserDirectory } from '@app/auth';
 import { SessionService, type SessionSummary } from '@app/session';
 
 export const USERS_PER_PAGE = 25;
@@ -26,7 +26,7 @@ export class AdminUsersService {
 
   constructor(
     private readonly directory: UserDirectory,
-    private readonly users: UsersRepository,
+    private readonly roles: RolesRepository,
     private readonly accounts: AccountsService,
     private readonly sessions: SessionService,
   ) {}
@@ -42,7 +42,7 @@ export class AdminUsersService {
     if (!user) {
       return null;
     }
-    const [sessions, allRoles] = await Promise.all([this.sessions.listForUser(user.id), this.users.roleNames()]);
+    const [sessions, allRoles] = await Promise.all([this.sessions.listForUser(user.id), this.roles.roleNames()]);
     return { user, sessions, allRoles };
   }
 
@@ -64,7 +64,7 @@ export class AdminUsersService {
     if (actorId === userId && !wanted.includes('admin')) {
       throw new AdminActionRefusedError('You cannot remove your own admin role.');
     }
-    const { found, unknown } = await this.users.setRoles(userId, wanted);
+    const { found, unknown } = await this.roles.setRoles(userId, wanted);
     if (unknown.length > 0) {
       throw new AdminActionRefusedError(`No such role: ${unknown.join(', ')}.`);
     }

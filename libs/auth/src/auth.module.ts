@@ -20,6 +20,7 @@ import { LoginService } from './login/login.service.js';
 import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hasher.js';
 import { OneTimeTokensRepository } from './tokens/one-time-tokens.repository.js';
 import { OneTimeTokensService } from './tokens/one-time-tokens.service.js';
+import { RolesRepository } from './users/roles.repository.js';
 import { UserDirectory } from './users/user-directory.js';
 import { UsersRepository } from './users/users.repository.js';
 
@@ -28,6 +29,7 @@ import { UsersRepository } from './users/users.repository.js';
   imports: [TypeOrmModule.forFeature(AUTH_ENTITIES), MailModule, RedisModule, SessionStoreModule],
   providers: [
     UsersRepository,
+    RolesRepository,
     UserDirectory,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
     OneTimeTokensRepository,
@@ -40,7 +42,16 @@ import { UsersRepository } from './users/users.repository.js';
     LoginThrottle,
     LoginService,
   ],
-  exports: [UsersRepository, UserDirectory, PasswordHasher, OneTimeTokensService, ApiKeysService, AccountsService, LoginService],
+  exports: [
+    UsersRepository,
+    RolesRepository,
+    UserDirectory,
+    PasswordHasher,
+    OneTimeTokensService,
+    ApiKeysService,
+    AccountsService,
+    LoginService,
+  ],
 })
 export class AccountsCoreModule {}
 

@@ -15,4 +15,5 @@ export { passwordProblem } from './passwords/password-policy.js';
 export { AccountSeeder } from './seed/account-seeder.js';
 export { OneTimeTokensService } from './tokens/one-time-tokens.service.js';
 export { type DirectoryUser, UserDirectory } from './users/user-directory.js';
+export { RolesRepository } from './users/roles.repository.js';
 export { UsersRepository } from './users/users.repository.js';

@@ -1,8 +1,9 @@
 import { DependencyUnavailableError } from '@app/errors';
-import { serialize as serializeCookie } from 'cookie';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { generateSessionId, type SessionLifetime, type SessionStore } from '@app/session';
-import { cachedVerifier, readCookie, signSessionId, type VerifiedSessionId } from './signed-session-id.js';
+import { hookResponse, isHooked, type ResponseMethod, type SessionResponseHooks } from './response-hooks.js';
+import { type SessionCookieSettings, sessionCookieUpdate } from './session-cookie.js';
+import { cachedVerifier, readCookie, type VerifiedSessionId } from './signed-session-id.js';
 import { recordOf, serialize, Session, STATE, type SessionOps, type SessionState } from './session.js';
 
 export interface SessionMiddlewareOptions {
@@ -52,7 +53,7 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
   };
 
   return function sessionMiddleware(req: Request, res: Response, next: NextFunction): void {
-    if ((res as HookedResponse)[CONTEXT]) {
+    if (isHooked(res)) {
       // Mounted twice on one route: the first mount's session stands (and its hooks, once).
       next();
       return;
@@ -93,28 +94,19 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
 }
 
 /** What every request of one middleware shares. */
-interface Shared {
+interface Shared extends SessionCookieSettings {
   store: SessionStore;
-  secrets: readonly string[];
-  cookieName: string;
-  lifetime: SessionLifetime;
   touchIntervalMs: number;
-  now: () => number;
-  cookieBase: { httpOnly: true; secure: boolean; sameSite: 'lax'; path: '/' };
   verify: (value: string) => VerifiedSessionId | null;
   onSaveFailed: SessionMiddlewareOptions['onSaveFailed'];
 }
 
-type ResponseMethod = (...args: unknown[]) => Response;
-const CONTEXT = Symbol('session.request');
-type HookedResponse = Response & { [CONTEXT]?: RequestSession };
-
 /**
  * One request's session bookkeeping. A class rather than a dozen closures per request: its
- * methods live once on the prototype, and the response hooks below are shared functions that
- * find their request through the response. It is also the session's `ops` (SessionOps).
+ * methods live once on the prototype, and the response hooks (response-hooks.ts) are shared
+ * functions that find their request through the response. It is also the session's `ops`.
  */
-class RequestSession implements SessionOps {
+class RequestSession implements SessionOps, SessionResponseHooks {
   private client?: { ip?: string; userAgent?: string };
   private writeHead!: ResponseMethod;
   private end!: ResponseMethod;
@@ -133,12 +125,7 @@ class RequestSession implements SessionOps {
 
   start(session: Session, next: NextFunction): void {
     this.req.session = session;
-    const res = this.res as HookedResponse;
-    res[CONTEXT] = this;
-    this.writeHead = res.writeHead as unknown as ResponseMethod;
-    this.end = res.end as unknown as ResponseMethod;
-    res.writeHead = hookedWriteHead as unknown as typeof res.writeHead;
-    res.end = hookedEnd as unknown as typeof res.end;
+    ({ writeHead: this.writeHead, end: this.end } = hookResponse(this.res, this));
     next();
   }
 
@@ -244,24 +231,9 @@ class RequestSession implements SessionOps {
     }
     this.cookieWritten = true;
     const session = this.req.session as Session | undefined;
-    if (!session) {
-      return;
-    }
-    const { cookieName, cookieBase, secrets, lifetime, now } = this.shared;
-    const state = session[STATE];
-    const persisted = !state.destroyed && (!state.isNew || serialize(session) !== '{}');
-    if (persisted && (state.id !== this.verified?.id || state.resign)) {
-      const remainingMs = state.createdAt + lifetime.absoluteTtlMs - now();
-      this.res.append(
-        'Set-Cookie',
-        serializeCookie(cookieName, signSessionId(state.id, secrets[0]), {
-          ...cookieBase,
-          maxAge: Math.max(0, Math.floor(remainingMs / 1000)),
-        }),
-      );
-    } else if (!persisted && this.raw !== undefined) {
-      // The browser holds a cookie for a session that is gone (or never was): drop it.
-      this.res.append('Set-Cookie', serializeCookie(cookieName, '', { ...cookieBase, maxAge: 0 }));
+    const cookie = session && sessionCookieUpdate(session, { raw: this.raw, verifiedId: this.verified?.id }, this.shared);
+    if (cookie !== undefined) {
+      this.res.append('Set-Cookie', cookie);
     }
   }
 
@@ -302,16 +274,6 @@ class RequestSession implements SessionOps {
     res.removeHeader('ETag');
     this.shared.onSaveFailed(new DependencyUnavailableError('session store', error), req, res);
   }
-}
-
-function hookedWriteHead(this: HookedResponse, ...args: unknown[]): Response {
-  const ctx = this[CONTEXT]!;
-  ctx.writeCookieOnce();
-  return ctx.callWriteHead(args);
-}
-
-function hookedEnd(this: HookedResponse, ...args: unknown[]): Response {
-  return this[CONTEXT]!.endAfterCommit(args);
 }
 
 declare module 'express-serve-static-core' {

@@ -1,4 +1,4 @@
-import { AccountsService, PasswordHasher, passwordProblem, UsersRepository } from '@app/auth';
+import { AccountsService, PasswordHasher, passwordProblem, RolesRepository, UsersRepository } from '@app/auth';
 import { SessionService } from '@app/session';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { print, usageError } from '../cli-output.js';
@@ -41,6 +41,7 @@ async function newPassword(email: string): Promise<string> {
 export class UsersAddCommand extends CommandRunner {
   constructor(
     private readonly users: UsersRepository,
+    private readonly roles: RolesRepository,
     private readonly hasher: PasswordHasher,
   ) {
     super();
@@ -64,7 +65,7 @@ export class UsersAddCommand extends CommandRunner {
     if (!created) {
       throw usageError(`${email} already has an account`);
     }
-    const unknown = await this.users.addRoles(created.id, roles);
+    const unknown = await this.roles.addRoles(created.id, roles);
     if (unknown.length > 0) {
       throw usageError(`created ${email}, but these roles do not exist: ${unknown.join(', ')} (see roles:add)`);
     }
@@ -92,7 +93,7 @@ export class UsersAddCommand extends CommandRunner {
 
 @Command({ name: 'roles:add', arguments: '<name>', description: 'Create a role (checked by name with @Roles)' })
 export class RolesAddCommand extends CommandRunner {
-  constructor(private readonly users: UsersRepository) {
+  constructor(private readonly roles: RolesRepository) {
     super();
   }
 
@@ -100,7 +101,7 @@ export class RolesAddCommand extends CommandRunner {
     if (!ROLE.test(name)) {
       throw usageError(`"${name}" is not a role name (lowercase letters, digits, _ and -, up to 32)`);
     }
-    print((await this.users.createRole(name, options.description ?? '')) ? `created role ${name}` : `role ${name} already exists`);
+    print((await this.roles.createRole(name, options.description ?? '')) ? `created role ${name}` : `role ${name} already exists`);
   }
 
   @Option({ flags: '-d, --description <text>' })

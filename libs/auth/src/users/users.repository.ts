@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryRows } from '@app/database';
-import { isUUID } from 'class-validator';
 import type { DataSource, EntityManager } from 'typeorm';
+import { RolesRepository } from './roles.repository.js';
+import { isUserId } from './user-id.js';
 import { User } from './user.entity.js';
 
 /** The users columns every read returns (the password hash only where asked for). */
@@ -54,18 +55,21 @@ export interface UserWithSecret extends User {
 }
 
 /**
- * Small, single-purpose queries on users and their roles, one per need (`findByEmail`, not
- * `find(where)`), all in plain parameterised SQL: the login path measured TypeORM's query
- * builder and entity hydration as a visible part of its CPU, and one style reads better than
- * three. Writes that must be atomic use `RETURNING` or one transaction.
+ * Small, single-purpose queries on users, one per need (`findByEmail`, not `find(where)`), all
+ * in plain parameterised SQL: the login path measured TypeORM's query builder and entity
+ * hydration as a visible part of its CPU, and one style reads better than three. Writes that
+ * must be atomic use `RETURNING` or one transaction. Roles: RolesRepository.
  */
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly roles: RolesRepository,
+  ) {}
 
   /** Ids come from sessions and URLs; a malformed one is "not found", never a database error. */
   static isUserId(id: unknown): id is string {
-    return typeof id === 'string' && isUUID(id);
+    return isUserId(id);
   }
 
   async findAuthState(id: string): Promise<UserAuthState | null> {
@@ -121,10 +125,6 @@ export class UsersRepository {
     return rows[0] ? toUser(rows[0]) : null;
   }
 
-  /**
-   * With the password hash, for the checks that need it. Plain SQL: this runs on every login,
-   * and TypeORM's query builder and entity hydration were a measurable part of a login's CPU.
-   */
   /** With the password hash, for the checks that need it (every login runs this). */
   findWithSecretByEmail(email: string): Promise<UserWithSecret | null> {
     return this.findOneWhere(this.db, 'lower(email) = lower($1)', email, true) as Promise<UserWithSecret | null>;
@@ -175,76 +175,9 @@ export class UsersRepository {
         return null;
       }
       const id = inserted[0].id;
-      await this.setRolesWith(manager, id, input.roles);
+      await this.roles.setRolesWith(manager, id, input.roles);
       return this.findOneWhere(manager, 'id = $1', id);
     });
-  }
-
-  private async setRolesWith(manager: EntityManager, userId: string, roles: string[]): Promise<void> {
-    await manager.query(`DELETE FROM user_roles WHERE user_id = $1`, [userId]);
-    if (roles.length > 0) {
-      await manager.query(`INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE name = ANY($2::varchar[])`, [
-        userId,
-        roles,
-      ]);
-    }
-  }
-
-  /** Grants roles (kept: existing ones). Unknown role names are reported back, not ignored. */
-  async addRoles(userId: string, roles: string[]): Promise<string[]> {
-    const known = await queryRows<{ name: string }>(this.db, `SELECT name FROM roles WHERE name = ANY($1::varchar[])`, [roles]);
-    await this.db.query(
-      `INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE name = ANY($2::varchar[]) ON CONFLICT DO NOTHING`,
-      [userId, roles],
-    );
-    const knownNames = new Set(known.map((r) => r.name));
-    return roles.filter((r) => !knownNames.has(r));
-  }
-
-  /**
-   * Makes the user's roles exactly `roles`, in one transaction. Unknown role names are reported
-   * back and nothing changes; false (and nothing changes) when there is no such user.
-   */
-  async setRoles(userId: string, roles: string[]): Promise<{ found: boolean; unknown: string[] }> {
-    if (!UsersRepository.isUserId(userId)) {
-      return { found: false, unknown: [] };
-    }
-    return this.db.transaction(async (manager) => {
-      const user = await queryRows<unknown>(manager, `SELECT 1 FROM users WHERE id = $1 FOR UPDATE`, [userId]);
-      const known = new Set((await this.roleNamesWith(manager)).filter((name) => roles.includes(name)));
-      const unknown = roles.filter((name) => !known.has(name));
-      if (user.length === 0 || unknown.length > 0) {
-        return { found: user.length > 0, unknown };
-      }
-      await this.setRolesWith(manager, userId, roles);
-      await manager.query(`UPDATE users SET updated_at = now() WHERE id = $1`, [userId]);
-      return { found: true, unknown: [] };
-    });
-  }
-
-  /** Every role in the table (the built-in ones and any added with the CLI), by name. */
-  roleNames(): Promise<string[]> {
-    return this.roleNamesWith(this.db.manager);
-  }
-
-  private async roleNamesWith(manager: EntityManager): Promise<string[]> {
-    return (await queryRows<{ name: string }>(manager, `SELECT name FROM roles ORDER BY name`)).map((r) => r.name);
-  }
-
-  async removeRoles(userId: string, roles: string[]): Promise<void> {
-    await this.db.query(`DELETE FROM user_roles WHERE user_id = $1 AND role_id IN (SELECT id FROM roles WHERE name = ANY($2::varchar[]))`, [
-      userId,
-      roles,
-    ]);
-  }
-
-  async createRole(name: string, description: string): Promise<boolean> {
-    const rows = await queryRows<unknown>(
-      this.db,
-      `INSERT INTO roles (name, description) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING RETURNING id`,
-      [name, description],
-    );
-    return rows.length > 0;
   }
 
   async countUsers(): Promise<number> {

@@ -3,7 +3,7 @@ import { type BigIntStats, close, fstat, open, read } from 'node:fs';
 /** Records are small; a larger file is read in further chunks from the same descriptor. */
 const READ_CHUNK = 16 * 1024;
 
-/** What tells one version of a file from the next (see file-session-store.ts, "Reads"). */
+/** What tells one version of a file from the next (why it matters: file-record-reader.ts). */
 export interface FileIdentity {
   ino: bigint;
   size: bigint;

@@ -1,15 +1,14 @@
 import { Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { BigIntStats } from 'node:fs';
 import { mkdir, opendir, readdir, rename, rm, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type SessionLifetime, type SessionRecord, expiresAt, parseRecord } from '../session-record.js';
+import { type SessionLifetime, type SessionRecord, expiresAt } from '../session-record.js';
 import { assertValidSessionId, isValidSessionId } from '../session-id.js';
 import { SessionIdConflictError, SessionStore, type UserSession } from '../session-store.port.js';
-import { type FileIdentity, isNotFound, readWhole, sameFile } from './file-io.js';
+import { isNotFound } from './file-io.js';
+import { FileRecordReader } from './file-record-reader.js';
 import { FileUserIndex } from './file-user-index.js';
 import { SignedRecordFormat } from './signed-record.js';
-import { TurnBatch } from './turn-batch.js';
 
 /*
  * Why our own: session-file-store (the usual choice) has had no release since 2022, builds
@@ -30,31 +29,13 @@ import { TurnBatch } from './turn-batch.js';
  * copied or renamed to another id, or edited by hand, reads as no session.
  *
  * File format: see signed-record.ts. Every file operation is asynchronous (the libuv thread
- * pool): never a blocking call on the request path.
- *
- * Reads: each operation on the thread pool costs a round trip between threads, and a page view
- * reads its session far more often than it changes it. So the store remembers, per id, the
- * record JSON it last read and verified together with the identity of the file it came from
- * (inode, size, mtime to the nanosecond, from fstat on the descriptor it read). A read first
- * stats the file: same identity, the remembered JSON is parsed (one thread-pool operation);
- * otherwise open, fstat, read, verify, remember. Every write replaces the file by a new inode
- * (temp file + rename) whose mtime is set to a value with a random sub-second part first, so a
- * rewrite cannot keep the identity even when the file system's clock is coarse and the inode
- * number is reused. What is remembered was HMAC-verified for this id; a destroyed session has no
- * file (stat fails) and reads as none at once, in this process and in any other sharing the
- * directory; expiry is checked on every read.
- *
- * The stats of one event-loop turn are issued together at its end and their results delivered
- * together, so the requests waiting on them carry on (and answer) in one burst rather than one
- * wake-up each: about 12 % less CPU per session read under load (docs/benchmarks.md).
+ * pool): never a blocking call on the request path. Reads skip re-reading a file that has not
+ * changed: see file-record-reader.ts. Expiry is checked on every read.
  */
 
 const RECORD = 'record.json';
 const FILE_MODE = 0o600;
 const DIR_MODE = 0o700;
-
-/** How many verified records a store remembers (oldest forgotten first). */
-const REMEMBERED_MAX = 4096;
 
 export interface FileSessionStoreOptions {
   dir: string;
@@ -66,20 +47,14 @@ export interface FileSessionStoreOptions {
 export class FileSessionStore extends SessionStore {
   private readonly logger = new Logger('FileSessionStore');
   private readonly format: SignedRecordFormat;
+  private readonly reader: FileRecordReader;
   private readonly userIndex: FileUserIndex;
-  /** id -> the verified record JSON last read, and the identity of its file (see header). */
-  private readonly remembered = new Map<string, FileIdentity & { json: string }>();
   private ready?: Promise<void>;
-  /** Identity checks of this turn, issued together at its end (see the header comment). */
-  private readonly stats = new TurnBatch<string, BigIntStats>((batch) => {
-    void Promise.allSettled(batch.map(({ input: path }) => stat(path, { bigint: true }))).then((results) => {
-      results.forEach((result, i) => (result.status === 'fulfilled' ? batch[i].resolve(result.value) : batch[i].reject(result.reason)));
-    });
-  });
 
   constructor(private readonly options: FileSessionStoreOptions) {
     super();
     this.format = new SignedRecordFormat(options.secrets);
+    this.reader = new FileRecordReader(this.format, this.logger);
     this.userIndex = new FileUserIndex(join(options.dir, 'u'));
   }
 
@@ -153,8 +128,8 @@ export class FileSessionStore extends SessionStore {
       }
       throw error;
     }
-    const record = await this.readFile(join(doomed, RECORD), id).catch(() => null);
-    this.remembered.delete(id);
+    const record = await this.reader.readFile(join(doomed, RECORD), id).catch(() => null);
+    this.reader.forget(id);
     if (record?.userId) {
       await this.userIndex.remove(record.userId, id);
     }
@@ -255,48 +230,8 @@ export class FileSessionStore extends SessionStore {
     return join(this.options.dir, 's', id);
   }
 
-  private async read(id: string): Promise<SessionRecord | null> {
-    const path = join(this.sessionDir(id), RECORD);
-    try {
-      const known = this.remembered.get(id);
-      if (known) {
-        const info = await this.stats.request(path);
-        if (sameFile(known, info)) {
-          return parseRecord(known.json);
-        }
-      }
-      return await this.readFile(path, id);
-    } catch (error) {
-      if (isNotFound(error)) {
-        this.remembered.delete(id);
-        return null;
-      }
-      throw error;
-    }
-  }
-
-  private async readFile(path: string, id: string): Promise<SessionRecord | null> {
-    const { bytes, identity } = await readWhole(path);
-    this.remembered.delete(id);
-    const json = this.format.decode(id, bytes);
-    if (json === null) {
-      this.logger.warn(`session file failed its integrity check (id ${id.slice(0, 6)}…)`);
-      return null;
-    }
-    const record = parseRecord(json);
-    if (!record) {
-      this.logger.warn(`unreadable session file dropped (id ${id.slice(0, 6)}…)`);
-      return null;
-    }
-    this.remember(id, identity, json);
-    return record;
-  }
-
-  private remember(id: string, identity: FileIdentity, json: string): void {
-    if (this.remembered.size >= REMEMBERED_MAX) {
-      this.remembered.delete(this.remembered.keys().next().value as string);
-    }
-    this.remembered.set(id, { ...identity, json });
+  private read(id: string): Promise<SessionRecord | null> {
+    return this.reader.read(join(this.sessionDir(id), RECORD), id);
   }
 
   /** Atomic replace; resolves false if the session directory no longer exists (destroyed). */
@@ -307,7 +242,7 @@ export class FileSessionStore extends SessionStore {
     try {
       await writeFile(temp, body, { mode: FILE_MODE, flag: 'wx' });
       // A fresh mtime with a random sub-second part: the file's identity changes with every
-      // write even when the clock is coarse and the inode number is reused (see header).
+      // write even when the clock is coarse and the inode number is reused (file-record-reader.ts).
       const seconds = Math.floor(Date.now() / 1000) + randomBytes(4).readUInt32BE() / 2 ** 32;
       await utimes(temp, seconds, seconds);
       await rename(temp, join(dir, RECORD));

@@ -1,78 +1,18 @@
-import { PasswordHasher, UsersRepository } from '@app/auth';
-import { AppConfig } from '@app/config';
-import { JobQueue, workerConnection } from '@app/queue';
-import { createTestDatabase, testEnv, testRedisUrl, type TestDatabase } from '@app/testing';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'bullmq';
-import pg from 'pg';
-import request from 'supertest';
-import { startApi } from './support/api-harness.js';
 import { FormClient } from './support/form-client.js';
-
-const PASSWORD = 'admin panel passphrase';
+import { PASSWORD, useAdminPanel } from './support/admin-suite.js';
 
 /**
- * The admin panel over HTTP, against PostgreSQL and sessions in Redis: who may open it, search and
- * paging (and their bad input), and the changes an admin makes, checked in the database and by
- * what the affected user's own browser sees next. Its own file: one app (passport) per file.
+ * The admin panel's user pages over HTTP, against PostgreSQL and sessions in Redis: who may open
+ * it, search and paging (and their bad input), and the changes an admin makes, checked in the
+ * database and by what the affected user's own browser sees next. Failed jobs: admin-jobs.e2e-spec.ts.
  */
 describe('admin panel', () => {
-  let db: TestDatabase;
-  let app: NestExpressApplication;
-  let http: ReturnType<typeof request>;
-  let sql: pg.Client;
-  const ids: Record<string, string> = {};
-
-  async function user(email: string, roles: string[], hash: string, firstName = '') {
-    const created = await app
-      .get(UsersRepository)
-      .create({ email, firstName, lastName: '', passwordHash: hash, roles, emailConfirmedAt: new Date() });
-    return created!.id;
-  }
-
-  async function signIn(email: string): Promise<FormClient> {
-    const browser = new FormClient(http);
-    await browser.get('/login');
-    const res = await browser.post('/login', { email, password: PASSWORD });
-    expect(res.status).toBe(303);
-    return browser;
-  }
-
-  const rolesOf = async (id: string) =>
-    (
-      await sql.query<{ name: string }>(
-        `SELECT r.name FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE ur.user_id = $1 ORDER BY r.name`,
-        [id],
-      )
-    ).rows.map((r) => r.name);
-  const activeOf = async (id: string) =>
-    (await sql.query<{ active: boolean }>(`SELECT active FROM users WHERE id = $1`, [id])).rows[0].active;
-
-  beforeAll(async () => {
-    db = await createTestDatabase('admin');
-    app = await startApi({ env: testEnv({ DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), SESSION_STORE: 'redis' }) });
-    http = request(app.getHttpServer());
-    sql = new pg.Client({ connectionString: db.url });
-    await sql.connect();
-    const hash = await app.get(PasswordHasher).hash(PASSWORD);
-    ids.admin = await user('admin@example.org', ['admin'], hash, 'Ada');
-    ids.bob = await user('bob@example.org', ['user'], hash, 'Bob');
-    ids.carol = await user('carol_100%@example.org', ['user'], hash, 'Carol');
-    for (let i = 0; i < 27; i++) {
-      await user(`member${String(i).padStart(2, '0')}@example.org`, ['user'], hash);
-    }
-  }, 60_000);
-
-  afterAll(async () => {
-    await sql?.end();
-    await app?.close();
-    await db?.drop();
-  });
-
+  const t = useAdminPanel('admin');
+  const { ids, signIn, rolesOf, activeOf } = t;
   describe('who may open it', () => {
     it('sends a signed-out browser to sign in, and back to the panel after', async () => {
-      const res = await http.get('/admin/users').set('Accept', 'text/html');
+      const res = await t.http.get('/admin/users').set('Accept', 'text/html');
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe('/login?next=%2Fadmin%2Fusers');
     });
@@ -97,7 +37,7 @@ describe('admin panel', () => {
     });
 
     it('lists every user, newest first, 25 to a page, and links the panel in the navigation', async () => {
-      const total = Number((await sql.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0].n); // ours and the seeded admin
+      const total = Number((await t.sql.query<{ n: string }>('SELECT count(*) AS n FROM users')).rows[0].n); // ours and the seeded admin
       expect(total).toBeGreaterThan(25);
       const first = await admin.get('/admin/users');
       expect(first.status).toBe(200);
@@ -142,7 +82,7 @@ describe('admin panel', () => {
       ['a search longer than an address', `/admin/users?q=${'x'.repeat(255)}`, 'q'],
       ['an unknown parameter', '/admin/users?sort=email', 'sort'],
     ])('answers 400 to %s, naming the field', async (_label, path, field) => {
-      const res = await http.get(path).set('Cookie', admin.cookie!).set('Accept', 'application/json');
+      const res = await t.http.get(path).set('Cookie', admin.cookie!).set('Accept', 'application/json');
       expect(res.status).toBe(400);
       expect(res.body.code).toBe('validation_failed');
       expect(Object.keys(res.body.fields)).toEqual([field]);
@@ -179,7 +119,7 @@ describe('admin panel', () => {
       expect(after.text).toMatch(/data-testid="session-count">0/);
       expect((await bob.get('/account')).status).toBe(303); // back to the sign-in page
 
-      const retry = new FormClient(http);
+      const retry = new FormClient(t.http);
       await retry.get('/login');
       expect((await retry.post('/login', { email: 'bob@example.org', password: PASSWORD })).status).toBe(401);
 
@@ -204,7 +144,7 @@ describe('admin panel', () => {
         ['roles', 'dev'],
         ['_csrf', admin.csrf!],
       ]).toString();
-      const both = await http
+      const both = await t.http
         .post(`/admin/users/${ids.bob}/roles`)
         .type('form')
         .set('Accept', 'text/html')
@@ -257,58 +197,6 @@ describe('admin panel', () => {
       expect((await admin.post(`/admin/users/${ids.carol}/active`, { active: 'false' }, { csrf: null })).status).toBe(403);
       expect((await admin.post(`/admin/users/${ids.carol}/active`, { active: 'maybe' })).status).toBe(400);
       expect(await activeOf(ids.carol)).toBe(true);
-    });
-  });
-  describe('failed jobs', () => {
-    let admin: FormClient;
-    let failedId: string;
-
-    beforeAll(async () => {
-      admin = await signIn('admin@example.org');
-      // A job that uses up its one attempt, failed by a stand-in worker (this test runs no real worker).
-      const config = app.get(AppConfig);
-      const queue = app.get(JobQueue).queue('system');
-      const failing = new Worker(
-        'system',
-        () => {
-          throw new Error('stand-in worker: <b>refused</b>');
-        },
-        { connection: workerConnection(config, null), prefix: config.queue.prefix },
-      );
-      const failed = new Promise<void>((resolve) => failing.once('failed', () => resolve()));
-      failedId = (await queue.add('system.ping', { sentAt: Date.now() }, { attempts: 1 })).id!;
-      await failed;
-      await failing.close();
-    });
-
-    it('lists failed jobs with their reason, as text', async () => {
-      const page = await admin.get('/admin/jobs');
-      expect(page.status).toBe(200);
-      expect(page.text.match(/data-testid="failed-job"/g)).toHaveLength(1);
-      expect(page.text).toContain(failedId);
-      expect(page.text).toContain('stand-in worker: &lt;b&gt;refused&lt;/b&gt;');
-    });
-
-    it('retries one: it is queued again with fresh attempts; a second retry finds nothing to do', async () => {
-      const queue = app.get(JobQueue).queue('system');
-      await admin.get('/admin/jobs');
-      const res = await admin.post(`/admin/jobs/${failedId}/retry`);
-      expect(res.status).toBe(303);
-      expect(res.headers.location).toBe('/admin/jobs');
-      expect(await (await queue.getJob(failedId))!.getState()).toBe('waiting');
-      const page = await admin.get('/admin/jobs');
-      expect(page.text).toContain(`Job ${failedId} is queued again`);
-      expect(page.text).toContain('No failed job.');
-      expect((await admin.post(`/admin/jobs/${failedId}/retry`)).status).toBe(303);
-      expect((await admin.get('/admin/jobs')).text).toContain(`Job ${failedId} is no longer failed.`);
-      await queue.remove(failedId);
-    });
-
-    it('answers 400 to a job id that cannot be one, and 403 to a user without the admin role', async () => {
-      await admin.get('/admin/jobs');
-      expect((await admin.post(`/admin/jobs/${encodeURIComponent('a b<c>')}/retry`)).status).toBe(400);
-      const bob = await signIn('bob@example.org');
-      expect((await bob.get('/admin/jobs')).status).toBe(403);
     });
   });
 });
