@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeysService, LoginService, Public, Roles } from '@app/auth';
-import type { Request } from 'express';
+import { ApiKeysService, LoginService, Public, Roles, TooManyAttemptsError } from '@app/auth';
+import type { Request, Response } from 'express';
 import { ApiKeyResponse, CredentialsRequest, CredentialsResponse, MeResponse } from './api.dto.js';
 
 /** The JSON API. Authenticated by API key only (see AccessGuard); no session, no CSRF. */
@@ -18,8 +18,17 @@ export class ApiController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Exchange email and password for a new API key (dev and admin accounts).' })
   @ApiOkResponse({ type: CredentialsResponse })
-  async credentials(@Body() body: CredentialsRequest, @Req() req: Request): Promise<CredentialsResponse> {
-    const user = await this.login.authenticate(body.email, body.password, req.ip ?? '');
+  async credentials(
+    @Body() body: CredentialsRequest,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CredentialsResponse> {
+    const user = await this.login.authenticate(body.email, body.password, req.ip ?? '').catch((error: unknown) => {
+      if (error instanceof TooManyAttemptsError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds)); // the 429 says when to come back
+      }
+      throw error;
+    });
     const key = await this.apiKeys.createForUser(user.id, body.label);
     return { id: key.id, token: key.token, roles: key.roles };
   }

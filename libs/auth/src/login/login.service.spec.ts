@@ -21,23 +21,29 @@ function fake<T extends Record<string, (...args: never[]) => unknown>>(impl: T) 
 
 function setup(
   user: Partial<UserWithSecret> | null,
-  options: { valid?: boolean; rehash?: boolean; requireConfirmation?: boolean; blocked?: boolean } = {},
+  options: { valid?: boolean; rehash?: boolean; requireConfirmation?: boolean; blocked?: boolean; hasherDown?: boolean } = {},
 ) {
   const hasher = fake({
-    verify: async () => options.valid ?? true,
+    verify: async () => {
+      if (options.hasherDown) {
+        throw new Error('hasher down');
+      }
+      return options.valid ?? true;
+    },
     verifyDummy: async () => undefined,
     needsRehash: () => options.rehash ?? false,
     hash: async () => 'new-hash',
   });
+  const attempt = { keys: ['pair', 'client', 'account'] };
   const throttle = fake({
-    assertAllowed: async () => {
+    reserve: async () => {
       if (options.blocked) {
         throw new Error('blocked');
       }
-      return { accountHasFailures: true };
+      return attempt;
     },
-    recordFailure: async () => undefined,
-    recordSuccess: async () => undefined,
+    succeeded: () => undefined,
+    abandoned: () => undefined,
   });
   const users = fake({
     findWithSecretByEmail: async () =>
@@ -52,16 +58,39 @@ function setup(
     throttle.object as unknown as LoginThrottle,
     config,
   );
-  return { service, hasher: hasher.calls, throttle: throttle.calls, users: users.calls };
+  return { service, attempt, hasher: hasher.calls, throttle: throttle.calls, users: users.calls };
 }
 
 describe('LoginService', () => {
-  it('spends a dummy hash on unknown accounts and counts the failure', async () => {
+  it('spends a dummy hash on unknown accounts and keeps the attempt counted', async () => {
     const { service, hasher, throttle } = setup(null);
     await expect(service.authenticate('nobody@example.org', 'whatever', '10.0.0.1')).rejects.toBeInstanceOf(LoginFailedError);
     expect(hasher.verifyDummy).toEqual([['whatever']]);
     expect(hasher.verify).toEqual([]);
-    expect(throttle.recordFailure).toEqual([['nobody@example.org', '10.0.0.1']]);
+    expect(throttle.reserve).toEqual([['nobody@example.org', '10.0.0.1']]);
+    expect(throttle.succeeded).toEqual([]);
+    expect(throttle.abandoned).toEqual([]);
+  });
+
+  it('reserves the attempt before hashing and hands it back after a good password', async () => {
+    const { service, attempt, throttle } = setup({});
+    await service.authenticate('a@example.org', 'pw', '10.0.0.1');
+    expect(throttle.reserve).toEqual([['a@example.org', '10.0.0.1']]);
+    expect(throttle.succeeded).toEqual([[attempt]]);
+  });
+
+  it('keeps a wrong password and a disabled account counted', async () => {
+    for (const s of [setup({}, { valid: false }), setup({ active: false })]) {
+      await expect(s.service.authenticate('a@example.org', 'x', 'ip')).rejects.toBeInstanceOf(LoginFailedError);
+      expect(s.throttle.succeeded).toEqual([]);
+      expect(s.throttle.abandoned).toEqual([]);
+    }
+  });
+
+  it('hands the attempt back when the password could not be checked', async () => {
+    const { service, attempt, throttle } = setup({}, { hasherDown: true });
+    await expect(service.authenticate('a@example.org', 'x', 'ip')).rejects.toThrow('hasher down');
+    expect(throttle.abandoned).toEqual([[attempt]]);
   });
 
   it('gives a wrong password and a disabled account the same answer', async () => {

@@ -4,7 +4,7 @@ import { EmailNotConfirmedError, LoginFailedError } from '../accounts/account-er
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { PASSWORD_MAX_LENGTH } from '../passwords/password-policy.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { LoginThrottle } from './login-throttle.js';
+import { type LoginAttempt, LoginThrottle } from './login-throttle.js';
 
 export interface AuthenticatedUser {
   id: string;
@@ -29,24 +29,29 @@ export class LoginService {
     if (typeof email !== 'string' || typeof password !== 'string' || email.length > 254 || [...password].length > PASSWORD_MAX_LENGTH * 2) {
       throw new LoginFailedError();
     }
-    // Both at once: one wait instead of two (a throttled attempt wastes only the lookup).
-    const [{ accountHasFailures }, user] = await Promise.all([
-      this.throttle.assertAllowed(email, ip),
-      this.users.findWithSecretByEmail(email.trim()),
-    ]);
+    // The lookup runs while the attempt is reserved on the throttle: one wait instead of two (a
+    // refused attempt wastes only the lookup). The attempt counts from here, before any hashing,
+    // so parallel guesses cannot all be checked before the first failure is counted.
+    const lookup = this.users.findWithSecretByEmail(email.trim());
+    lookup.catch(() => undefined); // awaited below; a refused attempt never reads it
+    const attempt: LoginAttempt = await this.throttle.reserve(email, ip);
     let valid = false;
-    if (user?.passwordHash) {
-      valid = await this.hasher.verify(user.passwordHash, password);
-    } else {
-      await this.hasher.verifyDummy(password);
+    let user: Awaited<typeof lookup>;
+    try {
+      user = await lookup;
+      if (user?.passwordHash) {
+        valid = await this.hasher.verify(user.passwordHash, password);
+      } else {
+        await this.hasher.verifyDummy(password);
+      }
+    } catch (error) {
+      this.throttle.abandoned(attempt); // nothing was checked: a 503 is not a guess
+      throw error;
     }
     if (!user || !valid || !user.active) {
-      await this.throttle.recordFailure(email, ip);
-      throw new LoginFailedError();
+      throw new LoginFailedError(); // the reservation stays: this is the counted failure
     }
-    if (accountHasFailures) {
-      await this.throttle.recordSuccess(email);
-    }
+    this.throttle.succeeded(attempt);
     if (this.config.auth.requireEmailConfirmation && !user.emailConfirmedAt) {
       throw new EmailNotConfirmedError();
     }

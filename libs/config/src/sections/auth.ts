@@ -12,7 +12,10 @@ export class AuthVariables {
   @IsBoolean()
   AUTH_REQUIRE_EMAIL_CONFIRMATION: boolean;
 
-  /** Failed logins allowed per account, and per client IP, in one window; then 429 until it ends. */
+  /**
+   * Failed logins allowed in one window on an account from one client (an IP, or an IPv6 /64),
+   * and from one client across accounts; then 429 for that client until the window ends.
+   */
   @Transform(toInt)
   @Min(1)
   @Max(1000)
@@ -24,6 +27,13 @@ export class AuthVariables {
   @Max(100000)
   @IsInt()
   AUTH_MAX_FAILURES_PER_IP: number;
+
+  /** Failed logins on an account from all clients together in one window: a ceiling for distributed guessing. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  AUTH_MAX_FAILURES_PER_ACCOUNT_GLOBAL: number;
 
   @Transform(toInt)
   @Min(1)
@@ -108,6 +118,7 @@ export interface AuthConfig {
   readonly requireEmailConfirmation: boolean;
   readonly maxFailuresPerAccount: number;
   readonly maxFailuresPerIp: number;
+  readonly maxFailuresPerAccountGlobal: number;
   readonly failureWindowSeconds: number;
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
   /** How many password hashes run at once in this process (see defaultHashConcurrency). */
@@ -146,6 +157,7 @@ const POLICY: Defaults<AuthVariables> = {
   AUTH_REQUIRE_EMAIL_CONFIRMATION: 'true',
   AUTH_MAX_FAILURES_PER_ACCOUNT: '5',
   AUTH_MAX_FAILURES_PER_IP: '50',
+  AUTH_MAX_FAILURES_PER_ACCOUNT_GLOBAL: '100',
   AUTH_FAILURE_WINDOW_SECONDS: '900',
   AUTH_ARGON2_MEMORY_KIB: '19456',
   AUTH_ARGON2_TIME_COST: '2',
@@ -173,6 +185,7 @@ export const auth = defineSection({
     requireEmailConfirmation: env.AUTH_REQUIRE_EMAIL_CONFIRMATION,
     maxFailuresPerAccount: env.AUTH_MAX_FAILURES_PER_ACCOUNT,
     maxFailuresPerIp: env.AUTH_MAX_FAILURES_PER_IP,
+    maxFailuresPerAccountGlobal: env.AUTH_MAX_FAILURES_PER_ACCOUNT_GLOBAL,
     failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
     argon2: { memoryCost: env.AUTH_ARGON2_MEMORY_KIB, timeCost: env.AUTH_ARGON2_TIME_COST, parallelism: env.AUTH_ARGON2_PARALLELISM },
     hashConcurrency: env.AUTH_HASH_CONCURRENCY ?? defaultHashConcurrency(),
