@@ -211,6 +211,7 @@ describe('first run of a fresh copy with nothing but Node (npm start, embedded P
       const first = startSupervisor(dir, port, ['--skip-install']);
       runs.push(first);
       await first.waitFor(/listening on .*; open http:\/\/localhost:(\d+)\//, 3 * STEP_MS);
+      await first.waitFor(/worker ready/);
       const out = first.output();
       expect(out).toContain(`open http://localhost:${port}/`);
       // Both apps attached to the cluster in the copy, and say so.
