@@ -49,11 +49,13 @@ function entity(options) {
     if (tree.exists(entityFile)) {
       throw new Refusal(`entity: ${entityFile} already exists.`);
     }
-    const libIndex = `libs/${lib}/src/index.ts`;
-    const exported = new RegExp(`\\b${n.className}\\b`);
-    if (exported.test(s.read(tree, libIndex))) {
-      throw new Refusal(`entity: ${libIndex} already exports a ${n.className}.`);
-    }
+    // A class of that name anywhere in the lib (exported or not) would make two entities one name.
+    const declared = new RegExp(`\\bclass ${n.className}\\b`);
+    tree.getDir(`libs/${lib}/src`).visit((path) => {
+      if (path.endsWith('.ts') && declared.test(tree.read(path).toString('utf8'))) {
+        throw new Refusal(`entity: ${path.replace(/^\//, '')} already declares a class ${n.className}.`);
+      }
+    });
     tree.getDir(MIGRATIONS_DIR).visit((path) => {
       if (new RegExp(`(CREATE TABLE|createTable)[^"'\\n]*["'\`]${table}["'\`]`).test(tree.read(path).toString('utf8'))) {
         throw new Refusal(`entity: a migration already creates a table "${table}" (${path.replace(/^\//, '')}).`);
