@@ -1,19 +1,10 @@
 // Cold start: time from spawning the built api (`node dist/bundle/api.mjs`, production
 // settings) to its first 200 on `/`, over several runs. Prints each run and the median.
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { benchDatabase, root, median } from './support.mjs';
+import { benchDatabase, freePort, root, median } from './support.mjs';
 
 const RUNS = Number(process.argv[2] ?? 9);
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 async function once(env) {
   const port = await freePort();

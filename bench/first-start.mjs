@@ -6,21 +6,12 @@
 // Nothing is read from the caller's environment but PATH and HOME: no DATABASE_URL, no .env.
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { root } from './support.mjs';
+import { freePort, root } from './support.mjs';
 
 const source = process.argv[2] ?? root;
-
-async function freePort() {
-  const server = createServer();
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address();
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** `npm start` in `dir` until `/` answers 200; returns the time and the phases seen in its output. */
 async function start(dir, port) {
