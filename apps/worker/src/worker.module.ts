@@ -7,6 +7,7 @@ import { QUEUE_READINESS, QueueModule, QueueWorkerModule } from '@app/queue';
 import { TerminusModule } from '@nestjs/terminus';
 import { AccountsCoreModule } from '@app/auth';
 import { SessionStoreModule } from '@app/session';
+import { ForgotPasswordProcessor } from './processors/forgot-password.processor.js';
 import { SessionReapProcessor } from './processors/session-reap.processor.js';
 import { TokenPurgeProcessor } from './processors/token-purge.processor.js';
 import { WorkerHealth } from './worker-health.js';
@@ -31,7 +32,7 @@ export class WorkerModule {
         AccountsCoreModule,
         SessionStoreModule,
       ],
-      providers: [WorkerLifecycle, WorkerHealth, SessionReapProcessor, TokenPurgeProcessor],
+      providers: [WorkerLifecycle, WorkerHealth, SessionReapProcessor, TokenPurgeProcessor, ForgotPasswordProcessor],
     };
   }
 }

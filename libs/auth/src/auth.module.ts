@@ -3,6 +3,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '@app/mail';
+import { QueueModule } from '@app/queue';
 import { RedisModule } from '@app/redis';
 import { SessionStoreModule } from '@app/session';
 import { AccountLinks } from './accounts/account-links.js';
@@ -18,6 +19,8 @@ import { LocalStrategy } from './login/local.strategy.js';
 import { LoginThrottle } from './login/login-throttle.js';
 import { LoginService } from './login/login.service.js';
 import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hasher.js';
+import { FormRateLimit } from './rate-limit/form-rate-limit.js';
+import { FormRateLimitGuard } from './rate-limit/rate-limited.decorator.js';
 import { OneTimeTokensRepository } from './tokens/one-time-tokens.repository.js';
 import { OneTimeTokensService } from './tokens/one-time-tokens.service.js';
 import { RolesRepository } from './users/roles.repository.js';
@@ -26,7 +29,7 @@ import { UsersRepository } from './users/users.repository.js';
 
 /** Accounts without HTTP: users, passwords, tokens, API keys, login. Used by the api and the CLI. */
 @Module({
-  imports: [TypeOrmModule.forFeature(AUTH_ENTITIES), MailModule, RedisModule, SessionStoreModule],
+  imports: [TypeOrmModule.forFeature(AUTH_ENTITIES), MailModule, QueueModule, RedisModule, SessionStoreModule],
   providers: [
     UsersRepository,
     RolesRepository,
@@ -41,6 +44,8 @@ import { UsersRepository } from './users/users.repository.js';
     AccountsService,
     LoginThrottle,
     LoginService,
+    FormRateLimit,
+    FormRateLimitGuard,
   ],
   exports: [
     UsersRepository,
@@ -51,6 +56,8 @@ import { UsersRepository } from './users/users.repository.js';
     ApiKeysService,
     AccountsService,
     LoginService,
+    FormRateLimit,
+    FormRateLimitGuard,
   ],
 })
 export class AccountsCoreModule {}

@@ -1,5 +1,6 @@
 import type { ErrorReportInput } from '@app/errors';
 import type { RepeatOptions } from 'bullmq';
+import { createHash } from 'node:crypto';
 
 /**
  * The one registry of background work. Every job has a name, a payload
@@ -20,6 +21,11 @@ export interface JobPayloads {
   'mail.outbox-prune': Record<string, never>;
   /** Remove expired session files (file store only; Redis expires keys itself). */
   'sessions.reap': Record<string, never>;
+  /**
+   * Look the address up and, if it is an active account's, mail it a reset link (libs/auth). The
+   * request only queues this, so known and unknown addresses cost the page the same.
+   */
+  'accounts.forgot-password': { email: string };
   /** Delete confirmation and reset tokens that can no longer be used (libs/auth). */
   'accounts.purge-tokens': Record<string, never>;
   /** Does nothing: smoke test (`npm run cli -- queue:ping`) and benchmark. */
@@ -61,9 +67,19 @@ export const JOBS: { readonly [N in JobName]: JobDefinition<N> } = {
   'errors.report': { queue: 'mail', reportFailure: () => false },
   'mail.outbox-prune': { queue: 'maintenance', schedule: { repeat: { pattern: '17 3 * * *' }, data: {} } },
   'sessions.reap': { queue: 'maintenance', schedule: { repeat: { every: 15 * 60_000 }, data: {} } },
+  // One job per address per minute: a burst of requests for one address sends one mail (the id
+  // holds a digest, so queue listings do not show the address; the payload has it).
+  'accounts.forgot-password': {
+    queue: 'mail',
+    jobId: (d) => `forgot-password-${addressDigest(d.email)}-${Math.floor(Date.now() / 60_000)}`,
+  },
   'accounts.purge-tokens': { queue: 'maintenance', schedule: { repeat: { pattern: '41 * * * *' }, data: {} } },
   'system.ping': { queue: 'system' },
 };
+
+function addressDigest(email: string): string {
+  return createHash('sha256').update(email.trim().toLowerCase()).digest('base64url').slice(0, 22);
+}
 
 export const JOB_NAMES = Object.keys(JOBS) as JobName[];
 

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Post, Render, Req, Res } from '@nestjs/common';
-import { AccountsService, ApiKeysService, InvalidFormError, Roles } from '@app/auth';
+import { AccountsService, ApiKeysService, InvalidFormError, RateLimited, Roles } from '@app/auth';
 import { SessionService } from '@app/session';
 import { HttpSessionService } from '@app/session-http';
 import type { Request, Response } from 'express';
@@ -52,6 +52,7 @@ export class AccountPagesController {
   }
 
   @Post('email')
+  @RateLimited('email-change')
   async changeEmail(@Req() req: Request, @Res() res: Response, @Body() body: unknown) {
     const form = readForm(EmailChangeForm, body);
     if (!form.ok) {
@@ -82,6 +83,7 @@ export class AccountPagesController {
   }
 
   @Post('password')
+  @RateLimited('password-check')
   async changePassword(@Req() req: Request, @Res() res: Response, @Body() body: unknown) {
     const form = readForm(PasswordChangeForm, body);
     if (!form.ok) {
@@ -115,6 +117,7 @@ export class AccountPagesController {
   }
 
   @Post('sessions/revoke-others')
+  @RateLimited('password-check')
   async revokeOthers(@Req() req: Request, @Res() res: Response, @Body() body: unknown) {
     const form = readForm(PasswordConfirmForm, body);
     try {

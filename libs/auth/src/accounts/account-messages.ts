@@ -31,14 +31,16 @@ export class AccountMessages {
     });
   }
 
-  async resetPassword(userId: string, email: string, firstName: string): Promise<void> {
+  /** `idempotencyKey`: from a job that may run twice, so a retry does not mail a second link. */
+  async resetPassword(userId: string, email: string, firstName: string, idempotencyKey?: string): Promise<void> {
     const ttl = this.config.auth.resetTokenTtlMs;
     const token = await this.tokens.issue(userId, 'reset-password', email, ttl);
-    await this.mailer.send('reset-password', email, {
-      firstName,
-      resetUrl: this.links.resetPassword(token),
-      expiresInMinutes: Math.round(ttl / 60_000),
-    });
+    await this.mailer.send(
+      'reset-password',
+      email,
+      { firstName, resetUrl: this.links.resetPassword(token), expiresInMinutes: Math.round(ttl / 60_000) },
+      { idempotencyKey },
+    );
   }
 
   /** Tells the owner of an address that someone tried to register it (or move an account to it). */

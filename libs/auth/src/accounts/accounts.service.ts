@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { JobQueue } from '@app/queue';
 import { SessionService } from '@app/session';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
@@ -27,6 +28,7 @@ export class AccountsService {
     private readonly tokens: OneTimeTokensService,
     private readonly messages: AccountMessages,
     private readonly sessions: SessionService,
+    private readonly jobs: JobQueue,
   ) {}
 
   /** Creates the account and mails a confirmation link; for a taken address, mails its owner instead. */
@@ -58,13 +60,26 @@ export class AccountsService {
     return redeemed ? this.users.confirmEmail(redeemed.userId, redeemed.email) : false;
   }
 
-  /** Mails a reset link if the address belongs to an active account; says nothing either way. */
+  /**
+   * Forgot-password, the request's half: only queues `accounts.forgot-password` with the address
+   * as typed, so a known and an unknown address cost the same and fail the same (503 when the
+   * queue is down). The worker does the lookup and the mail (`sendPasswordReset`).
+   */
   async requestPasswordReset(email: string): Promise<void> {
+    await this.jobs.enqueue('accounts.forgot-password', { email: email.trim() });
+  }
+
+  /**
+   * The worker's half: mails a reset link if the address belongs to an active account. True when
+   * a mail was queued. `idempotencyKey` (the job's id) keeps a retried job to one mail.
+   */
+  async sendPasswordReset(email: string, idempotencyKey?: string): Promise<boolean> {
     const user = await this.users.findByEmail(email.trim());
     if (!user || !user.active) {
-      return;
+      return false;
     }
-    await this.messages.resetPassword(user.id, user.email, user.firstName);
+    await this.messages.resetPassword(user.id, user.email, user.firstName, idempotencyKey);
+    return true;
   }
 
   isResetTokenValid(token: unknown): Promise<boolean> {

@@ -1,10 +1,10 @@
 import type { AppConfig } from '@app/config';
 import argon2 from 'argon2';
-import { Argon2PasswordHasher } from './password-hasher.js';
+import { Argon2PasswordHasher, HashQueueFullError } from './password-hasher.js';
 
 // Cheap parameters: this checks behaviour, not cost (the production floor is enforced by config).
-function hasher(hashConcurrency: number) {
-  const config = { auth: { argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, hashConcurrency } } as unknown as AppConfig;
+function hasher(hashConcurrency: number, hashQueueLimit = 100) {
+  const config = { auth: { argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, hashConcurrency, hashQueueLimit } } as unknown as AppConfig;
   return new Argon2PasswordHasher(config);
 }
 
@@ -67,5 +67,37 @@ describe('Argon2PasswordHasher', () => {
       Promise.all([h.verify(stored, 'x'), h.verifyDummy('y'), h.verify(stored, 'z'), h.verifyDummy('w')]),
     );
     expect(peak).toBe(1);
+  });
+
+  it('refuses a hash at once when its queue is full, and takes work again once it drains', async () => {
+    const h = hasher(1, 2);
+    const stored = await h.hash('correct horse battery staple');
+    // One runs, two wait: the fourth and fifth are refused without waiting or hashing.
+    const settled = await Promise.allSettled(Array.from({ length: 5 }, () => h.verify(stored, 'correct horse battery staple')));
+    expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+    const refused = (settled[3] as PromiseRejectedResult).reason as HashQueueFullError;
+    expect(refused).toBeInstanceOf(HashQueueFullError);
+    expect(refused.status).toBe(503);
+    expect(refused.retryAfterSeconds).toBeGreaterThan(0);
+    expect(h.waiting).toBe(0);
+    await expect(h.verify(stored, 'correct horse battery staple')).resolves.toBe(true);
+  });
+
+  it('a full queue refuses hashing and the dummy check alike, and a refused dummy is made again later', async () => {
+    const h = hasher(1, 1);
+    const stored = await h.hash('correct horse battery staple');
+    const busy = [h.verify(stored, 'a'), h.verify(stored, 'b')]; // one runs, one waits: full
+    await expect(h.hash('another password')).rejects.toBeInstanceOf(HashQueueFullError);
+    await expect(h.verifyDummy('unknown account')).rejects.toBeInstanceOf(HashQueueFullError);
+    await Promise.all(busy);
+    await expect(h.verifyDummy('unknown account')).resolves.toBeUndefined();
+  });
+
+  it('defaults to four waiting hashes per unit of concurrency', async () => {
+    const config = { auth: { argon2: { memoryCost: 1024, timeCost: 1, parallelism: 1 }, hashConcurrency: 1 } } as unknown as AppConfig;
+    const h = new Argon2PasswordHasher(config);
+    const stored = await h.hash('correct horse battery staple');
+    const settled = await Promise.allSettled(Array.from({ length: 7 }, () => h.verify(stored, 'x')));
+    expect(settled.filter((s) => s.status === 'rejected')).toHaveLength(2);
   });
 });

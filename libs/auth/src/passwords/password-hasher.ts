@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { HttpStatus, Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { AppError } from '@app/errors';
 import argon2 from 'argon2';
 import pLimit, { type LimitFunction } from 'p-limit';
 
@@ -22,6 +23,16 @@ export abstract class PasswordHasher {
   abstract verifyDummy(password: string): Promise<void>;
 }
 
+/**
+ * More hashes are waiting than AUTH_HASH_QUEUE_LIMIT: the request is refused at once (503, and
+ * the error path adds Retry-After) instead of queueing behind work that would take seconds.
+ */
+export class HashQueueFullError extends AppError {
+  constructor(readonly retryAfterSeconds = 5) {
+    super('server_busy', HttpStatus.SERVICE_UNAVAILABLE, 'The server is busy. Please try again in a few seconds.', { retryAfterSeconds });
+  }
+}
+
 export function normalizePassword(password: string): string {
   return password.normalize('NFKC');
 }
@@ -34,26 +45,45 @@ export class Argon2PasswordHasher extends PasswordHasher {
    * Every hash and verification passes this gate (AUTH_HASH_CONCURRENCY, by default one per
    * core; see defaultHashConcurrency): a login burst queues here instead of filling libuv's
    * pool and holding 19 MiB per attempt at once. Unknown-account checks pass the same gate, so
-   * queueing cannot tell them apart either.
+   * queueing cannot tell them apart either. At most AUTH_HASH_QUEUE_LIMIT wait behind it; one
+   * more is refused with HashQueueFullError before it queues (a flood gets 503s, not a backlog
+   * of minutes that every later login waits behind).
    */
   private readonly gate: LimitFunction;
+  private readonly maxWaiting: number;
 
   constructor(config: AppConfig) {
     super();
     this.options = { type: argon2.argon2id, ...config.auth.argon2 };
     this.gate = pLimit(config.auth.hashConcurrency);
+    this.maxWaiting = config.auth.hashQueueLimit ?? 4 * config.auth.hashConcurrency;
+  }
+
+  /** Hashes waiting for a turn now (not counting the ones running). */
+  get waiting(): number {
+    return this.gate.pendingCount;
+  }
+
+  private admit<T>(work: () => Promise<T>): Promise<T> {
+    // pendingCount is only what waits (a free slot takes work at once, synchronously).
+    if (this.gate.pendingCount >= this.maxWaiting) {
+      return Promise.reject(new HashQueueFullError());
+    }
+    return this.gate(work);
   }
 
   hash(password: string): Promise<string> {
-    return this.gate(() => argon2.hash(normalizePassword(password), this.options));
+    return this.admit(() => argon2.hash(normalizePassword(password), this.options));
   }
 
   async verify(hash: string, password: string): Promise<boolean> {
-    try {
-      return await this.gate(() => argon2.verify(hash, normalizePassword(password)));
-    } catch {
-      return false; // not an argon2 hash (e.g. imported from elsewhere): treated as a wrong password
-    }
+    return this.admit(async () => {
+      try {
+        return await argon2.verify(hash, normalizePassword(password));
+      } catch {
+        return false; // not an argon2 hash (e.g. imported from elsewhere): treated as a wrong password
+      }
+    });
   }
 
   needsRehash(hash: string): boolean {
@@ -65,7 +95,10 @@ export class Argon2PasswordHasher extends PasswordHasher {
   }
 
   async verifyDummy(password: string): Promise<void> {
-    this.dummy ??= this.hash('dummy password for unknown accounts');
+    this.dummy ??= this.hash('dummy password for unknown accounts').catch((error: unknown) => {
+      this.dummy = undefined; // refused (queue full): the next unknown-account check tries again
+      throw error;
+    });
     await this.verify(await this.dummy, password);
   }
 }

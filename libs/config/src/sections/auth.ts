@@ -71,6 +71,41 @@ export class AuthVariables {
   @IsInt()
   AUTH_HASH_CONCURRENCY?: number;
 
+  /**
+   * Password hashes allowed to wait for a turn at once, per process; beyond that a request that
+   * needs one answers 503 with Retry-After instead of queueing. Unset: 4 x AUTH_HASH_CONCURRENCY.
+   */
+  @IsOptional()
+  @Transform(toInt)
+  @Min(1)
+  @Max(10000)
+  @IsInt()
+  AUTH_HASH_QUEUE_LIMIT?: number;
+
+  /**
+   * Register, forgot-password, email change and the password re-checks (change password, email
+   * change, sign out others): requests per action allowed in one window from one client (an IP,
+   * or an IPv6 /64), then 429 with Retry-After for that client until the window ends.
+   */
+  @Transform(toInt)
+  @Min(1)
+  @Max(100000)
+  @IsInt()
+  AUTH_FORM_LIMIT_PER_IP: number;
+
+  /** The same, per target: the address typed (register, forgot, email change) or the signed-in account. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(10000)
+  @IsInt()
+  AUTH_FORM_LIMIT_PER_TARGET: number;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(86400)
+  @IsInt()
+  AUTH_FORM_LIMIT_WINDOW_SECONDS: number;
+
   @Transform(toInt)
   @Min(1)
   @Max(720)
@@ -123,6 +158,10 @@ export interface AuthConfig {
   readonly argon2: { readonly memoryCost: number; readonly timeCost: number; readonly parallelism: number };
   /** How many password hashes run at once in this process (see defaultHashConcurrency). */
   readonly hashConcurrency: number;
+  /** How many hashes may wait for the gate before requests are refused with a 503. */
+  readonly hashQueueLimit: number;
+  /** Rate limit of the mail-sending and password-checking forms (see FormRateLimit). */
+  readonly formLimit: { readonly perIp: number; readonly perTarget: number; readonly windowSeconds: number };
   readonly confirmTokenTtlMs: number;
   readonly resetTokenTtlMs: number;
   /** Accounts ensured at start; a seed without a password gets a generated one (printed once, development only). */
@@ -159,6 +198,9 @@ const POLICY: Defaults<AuthVariables> = {
   AUTH_MAX_FAILURES_PER_IP: '50',
   AUTH_MAX_FAILURES_PER_ACCOUNT_GLOBAL: '100',
   AUTH_FAILURE_WINDOW_SECONDS: '900',
+  AUTH_FORM_LIMIT_PER_IP: '30',
+  AUTH_FORM_LIMIT_PER_TARGET: '5',
+  AUTH_FORM_LIMIT_WINDOW_SECONDS: '900',
   AUTH_ARGON2_MEMORY_KIB: '19456',
   AUTH_ARGON2_TIME_COST: '2',
   AUTH_ARGON2_PARALLELISM: '1',
@@ -189,6 +231,8 @@ export const auth = defineSection({
     failureWindowSeconds: env.AUTH_FAILURE_WINDOW_SECONDS,
     argon2: { memoryCost: env.AUTH_ARGON2_MEMORY_KIB, timeCost: env.AUTH_ARGON2_TIME_COST, parallelism: env.AUTH_ARGON2_PARALLELISM },
     hashConcurrency: env.AUTH_HASH_CONCURRENCY ?? defaultHashConcurrency(),
+    hashQueueLimit: env.AUTH_HASH_QUEUE_LIMIT ?? 4 * (env.AUTH_HASH_CONCURRENCY ?? defaultHashConcurrency()),
+    formLimit: { perIp: env.AUTH_FORM_LIMIT_PER_IP, perTarget: env.AUTH_FORM_LIMIT_PER_TARGET, windowSeconds: env.AUTH_FORM_LIMIT_WINDOW_SECONDS },
     confirmTokenTtlMs: env.AUTH_CONFIRM_TOKEN_TTL_HOURS * 3_600_000,
     resetTokenTtlMs: env.AUTH_RESET_TOKEN_TTL_MINUTES * 60_000,
     seeds: seedAccounts(env),
