@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Render, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
 import { AccountsService, type AuthenticatedUser, InvalidFormError, LocalLoginGuard, Public, safeNextPath } from '@app/auth';
+import { RateLimited } from '@app/auth';
 import { HttpSessionService } from '@app/session-http';
 import type { Request, Response } from 'express';
 import { EmailForm, readForm, RegisterForm, ResetPasswordForm } from './account-forms.js';
@@ -46,6 +47,7 @@ export class AuthPagesController {
   }
 
   @Post('register')
+  @RateLimited('register')
   @HttpCode(200)
   async register(@Body() body: unknown, @Res() res: Response) {
     const form = readForm(RegisterForm, body);
@@ -93,6 +95,7 @@ export class AuthPagesController {
   }
 
   @Post('forgot-password')
+  @RateLimited('forgot-password')
   @HttpCode(200)
   async forgot(@Body() body: unknown, @Res() res: Response) {
     const form = readForm(EmailForm, body);
