@@ -6,12 +6,12 @@ const { Refusal } = require('../utils/refusal.js');
 const s = require('../utils/source-edit.js');
 
 const TEMPLATES = 'libs/mail/src/mail-templates.ts';
-/** Its SAMPLES map is typed by MailTemplates, so a new template needs a sample there to typecheck. */
-const RENDERER_SPEC = 'libs/mail/src/mail-renderer.spec.ts';
+/** MAIL_SAMPLES is typed by MailTemplates, so a new template needs a sample there to typecheck; `mail:preview` renders it. */
+const SAMPLES = 'libs/mail/src/mail-samples.ts';
 
 const key = (name) => (/^[a-z][a-z0-9]*$/.test(name) ? name : `'${name}'`);
 
-/** `mail <name>`: libs/mail/templates/<name>.njk (HTML + text on the layout), subject and data type, a test of both parts. */
+/** `mail <name>`: libs/mail/templates/<name>.njk (HTML + text on the layout), subject, data type and sample (the preview), a test of both parts. */
 function mail(options) {
   return (tree) => {
     const name = checkName('mail', options.name);
@@ -26,6 +26,10 @@ function mail(options) {
     if (map.members.some((m) => s.nameOf(m) === name) || subjects.properties.some((p) => s.nameOf(p) === name)) {
       throw new Refusal(`mail: "${name}" is already in ${TEMPLATES}.`);
     }
+    const samples = s.required(s.variableLiteral(s.parseTs(SAMPLES, s.read(tree, SAMPLES)), 'MAIL_SAMPLES'), SAMPLES, 'const MAIL_SAMPLES');
+    if (samples.properties.some((p) => s.nameOf(p) === name)) {
+      throw new Refusal(`mail: "${name}" is already in ${SAMPLES}.`);
+    }
     return chain([
       mergeWith(apply(url('./files'), [applyTemplates(n), move('libs/mail')])),
       (t) => {
@@ -35,14 +39,9 @@ function mail(options) {
           (text, sf) => s.appendMember(text, sf, s.interfaceOf(sf, 'MailTemplates'), `/** ${n.title} (templates/${name}.njk). */\n${n.key}: { firstName: string; url: string };`),
           (text, sf) => s.appendToLiteral(text, sf, s.variableLiteral(sf, 'MAIL_SUBJECTS'), `${n.key}: () => '${n.title}'`),
         );
-        if (t.exists(RENDERER_SPEC)) {
-          const spec = s.parseTs(RENDERER_SPEC, s.read(t, RENDERER_SPEC));
-          if (s.variableLiteral(spec, 'SAMPLES')) {
-            s.editTs(t, RENDERER_SPEC, (text, sf) =>
-              s.appendToLiteral(text, sf, s.variableLiteral(sf, 'SAMPLES'), `${n.key}: { firstName: 'Ada', url: 'https://app.example.org/${name}' }`),
-            );
-          }
-        }
+        s.editTs(t, SAMPLES, (text, sf) =>
+          s.appendToLiteral(text, sf, s.variableLiteral(sf, 'MAIL_SAMPLES'), `${n.key}: { firstName: 'Ada', url: 'https://app.example.org/${name}' }`),
+        );
         return t;
       },
     ]);

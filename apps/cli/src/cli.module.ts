@@ -15,7 +15,7 @@ import {
   UsersRevokeSessionsCommand,
 } from './commands/accounts.commands.js';
 import { JobsFailedCommand, JobsRetryCommand, QueuePingCommand } from './commands/jobs.commands.js';
-import { MailOutboxCommand, MailTestCommand } from './commands/mail.commands.js';
+import { MailOutboxCommand, MailPreviewCommand, MailTestCommand } from './commands/mail.commands.js';
 
 /** commander's own outcomes that are not errors. */
 const OK_CODES = new Set(['commander.helpDisplayed', 'commander.version']);
@@ -48,7 +48,7 @@ class UsageExitCode {
 /** The commands this app defines itself: queue and mail operations. */
 @Module({
   imports: [QueueModule, MailModule],
-  providers: [MailTestCommand, MailOutboxCommand, JobsFailedCommand, JobsRetryCommand, QueuePingCommand],
+  providers: [MailTestCommand, MailOutboxCommand, MailPreviewCommand, JobsFailedCommand, JobsRetryCommand, QueuePingCommand],
 })
 class OpsCommandsModule {}
 

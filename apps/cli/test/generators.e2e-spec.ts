@@ -134,6 +134,9 @@ describe('generators (nest g -c ./schematics)', () => {
     expect(await read('libs/queue/src/job-registry.ts')).toContain(`'send-report': { queue: 'maintenance' }`);
     expect(await read('apps/worker/src/worker.module.ts')).toContain('SendReportProcessor]');
     expect(await read('libs/mail/src/mail-templates.ts')).toContain(`'weekly-digest': () => 'Weekly digest'`);
+    // The sample `npm run cli -- mail:preview weekly-digest` renders, and the generated test too.
+    expect(await read('libs/mail/src/mail-samples.ts')).toContain(`'weekly-digest': { firstName: 'Ada', url: 'https://app.example.org/weekly-digest' }`);
+    expect(await read('libs/mail/src/weekly-digest.mail.spec.ts')).toContain(`MAIL_SAMPLES['weekly-digest']`);
     expect(await read('apps/api/src/api.module.ts')).toMatch(/ContactUsModule,\n/);
   });
 

@@ -1,5 +1,7 @@
-import { AppConfig } from '@app/config';
-import { MailService, OutboxRepository } from '@app/mail';
+import { AppConfig, processEnv } from '@app/config';
+import { isMailTemplate, MAIL_SAMPLES, MAIL_SUBJECTS, MAIL_TEMPLATE_NAMES, MailRenderer, type MailTemplateName, MailService, OutboxRepository } from '@app/mail';
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { positiveInt, print, table, usageError } from '../cli-output.js';
 
@@ -86,5 +88,51 @@ export class MailOutboxCommand extends CommandRunner {
   @Option({ flags: '-n, --limit <count>', description: 'how many (default 20)' })
   parseLimit(value: string): number {
     return positiveInt('--limit', value);
+  }
+}
+
+@Command({
+  name: 'mail:preview',
+  arguments: '[template]',
+  description: 'Render a mail template with its sample data (MAIL_SAMPLES) and print the HTML part (--text: the text part); no template: list them',
+})
+export class MailPreviewCommand extends CommandRunner {
+  /** The renderer the worker sends with (same templates, same layout); it renders only, so no Redis or SMTP is needed. */
+  private readonly renderer: MailRenderer;
+
+  constructor(config: AppConfig) {
+    super();
+    this.renderer = new MailRenderer(config);
+  }
+
+  async run([template]: string[], options: { text?: boolean; out?: string }): Promise<void> {
+    if (template === undefined) {
+      const subject = (name: MailTemplateName) => (MAIL_SUBJECTS[name] as (data: unknown) => string)(MAIL_SAMPLES[name]);
+      print(table(MAIL_TEMPLATE_NAMES.map((name) => ({ template: name, subject: subject(name) })), ['template', 'subject']));
+      return;
+    }
+    if (!isMailTemplate(template)) {
+      throw usageError(`unknown mail template "${template}" (known: ${MAIL_TEMPLATE_NAMES.join(', ')})`);
+    }
+    const mail = this.renderer.render(template, MAIL_SAMPLES[template] as never);
+    const part = options.text ? mail.text : mail.html;
+    if (!options.out) {
+      process.stdout.write(part);
+      return;
+    }
+    // `npm run` runs the CLI in the project root; INIT_CWD is where the user typed the command.
+    const file = resolve(processEnv().INIT_CWD || process.cwd(), options.out);
+    await writeFile(file, part);
+    print(`wrote the ${options.text ? 'text' : 'HTML'} part of ${template} to ${file}`);
+  }
+
+  @Option({ flags: '--text', description: 'the text part instead of the HTML part' })
+  parseText(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--out <file>', description: 'write it to <file> instead of stdout' })
+  parseOut(value: string): string {
+    return value;
   }
 }
