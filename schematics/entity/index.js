@@ -63,6 +63,7 @@ function entity(options) {
     });
     s.required(s.variableLiteral(s.parseTs(MIGRATIONS_INDEX, s.read(tree, MIGRATIONS_INDEX)), 'MIGRATIONS'), MIGRATIONS_INDEX, 'const MIGRATIONS');
     s.required(s.variableLiteral(s.parseTs(CORE_ENTITIES, s.read(tree, CORE_ENTITIES)), 'ENTITIES'), CORE_ENTITIES, 'const ENTITIES');
+    const libIndex = `libs/${lib}/src/index.ts`;
     const libEntities = `libs/${lib}/src/entities.ts`;
     if (tree.exists(libEntities)) {
       s.required(s.variableLiteral(s.parseTs(libEntities, s.read(tree, libEntities)), libConst), libEntities, `const ${libConst}`);
