@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryRows } from '@app/database';
 import type { DataSource } from 'typeorm';
-import { type UserRow, UsersRepository } from './users.repository.js';
+import { type UserRow, userFieldsOf, UsersRepository } from './users.repository.js';
 
 /** One user as the admin pages show it: no password hash, roles by name. */
 export interface DirectoryUser {
@@ -76,15 +76,5 @@ export class UserDirectory {
 }
 
 function toUser(row: Row): DirectoryUser {
-  return {
-    id: row.id,
-    email: row.email,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    active: row.active,
-    emailConfirmedAt: row.email_confirmed_at,
-    lastLoginAt: row.last_login_at,
-    createdAt: row.created_at,
-    roles: row.roles,
-  };
+  return { ...userFieldsOf(row), roles: row.roles };
 }

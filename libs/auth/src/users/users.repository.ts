@@ -23,17 +23,23 @@ export interface UserRow {
   password_hash?: string | null;
 }
 
-function toUser(row: UserRow): User {
-  return Object.assign(new User(), {
+/** The columns every view of a user shares, camel-cased (UserDirectory builds on it too). */
+export function userFieldsOf(row: Omit<UserRow, 'auth_epoch' | 'updated_at' | 'password_hash'>) {
+  return {
     id: row.id,
     email: row.email,
     firstName: row.first_name,
     lastName: row.last_name,
     active: row.active,
     emailConfirmedAt: row.email_confirmed_at,
-    authEpoch: row.auth_epoch,
     lastLoginAt: row.last_login_at,
     createdAt: row.created_at,
+  };
+}
+
+function toUser(row: UserRow): User {
+  return Object.assign(new User(), userFieldsOf(row), {
+    authEpoch: row.auth_epoch,
     updatedAt: row.updated_at,
     ...(row.password_hash === undefined ? {} : { passwordHash: row.password_hash }),
   });
