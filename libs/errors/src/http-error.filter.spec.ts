@@ -48,6 +48,10 @@ describe('isDependencyFailure', () => {
     [{ driverError: { code: 'ECONNREFUSED' } }],
     [new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })])],
     [new Error("Stream isn't writeable and enableOfflineQueue options is false")],
+    [new Error('Command timed out')], // ioredis commandTimeout
+    [new Error('Connection is closed.')],
+    ...['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO'].map((code): [unknown] => [Object.assign(new Error(`${code}: disk`), { code })]),
+    [{ cause: Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }) }],
   ])('recognises %o', (error) => {
     expect(isDependencyFailure(error)).toBe(true);
   });

@@ -1,6 +1,6 @@
 import { serialize as serializeCookie } from 'cookie';
 import type { SessionLifetime } from '@app/session';
-import { signSessionId } from './signed-session-id.js';
+import { signBrowserBinding, signSessionId } from './signed-session-id.js';
 import { serialize, type Session, STATE } from './session.js';
 
 /** How one middleware writes its cookie. */
@@ -19,12 +19,23 @@ export interface SentCookie {
   verifiedId: string | undefined;
 }
 
+/** This browser's binding (signed-session-id.ts): the one it sent, or one issued by this request. */
+export interface BrowserBinding {
+  value: string;
+  issued: boolean;
+}
+
 /**
  * The Set-Cookie value that brings the browser's cookie in line with the session as the
  * response goes out, or undefined when the cookie it holds is right already (most requests:
  * an unchanged id is not re-sent).
  */
-export function sessionCookieUpdate(session: Session, sent: SentCookie, settings: SessionCookieSettings): string | undefined {
+export function sessionCookieUpdate(
+  session: Session,
+  sent: SentCookie,
+  settings: SessionCookieSettings,
+  binding?: BrowserBinding,
+): string | undefined {
   const { cookieName, cookieBase, secrets, lifetime, now } = settings;
   const state = session[STATE];
   const persisted = !state.destroyed && (!state.isNew || serialize(session) !== '{}');
@@ -34,6 +45,17 @@ export function sessionCookieUpdate(session: Session, sent: SentCookie, settings
     return serializeCookie(cookieName, signSessionId(state.id, secrets[0]), {
       ...cookieBase,
       maxAge: Math.max(0, Math.floor(remainingMs / 1000)),
+    });
+  }
+  if (!persisted && !state.destroyed && binding) {
+    // No stored session, but a form was shown: the cookie carries the binding its token is
+    // derived from (nothing is stored). One the browser sent already is left as it is.
+    if (!binding.issued) {
+      return undefined;
+    }
+    return serializeCookie(cookieName, signBrowserBinding(binding.value, secrets[0]), {
+      ...cookieBase,
+      maxAge: Math.floor(lifetime.absoluteTtlMs / 1000),
     });
   }
   if (!persisted && sent.raw !== undefined) {

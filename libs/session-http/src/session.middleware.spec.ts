@@ -49,6 +49,20 @@ function appWith(
   app.get('/get', (req, res) => {
     res.json({ value: req.session!.value ?? null });
   });
+  app.get('/form', (req, res) => {
+    res.json({ token: req.session!.browserToken() ?? null });
+  });
+  app.post('/check', express.json(), (req, res) => {
+    res.json({ valid: req.session!.isBrowserToken(String((req.body as { token?: string }).token)) });
+  });
+  app.post('/sign-in', async (req, res, next) => {
+    try {
+      await req.session!.regenerateWith({ userId: 'u1' });
+      res.json({ ok: true });
+    } catch (error) {
+      next(error);
+    }
+  });
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     res.status(err instanceof DependencyUnavailableError ? 503 : 500).json({ error: String(err) });
   });
@@ -136,5 +150,55 @@ describe('session middleware mounted twice on a route', () => {
     await request(app).post('/change').set('Cookie', cookie).expect(200);
     expect(store.writes).toBe(1);
     await request(app).get('/get').set('Cookie', cookie).expect(200, { value: 'w' });
+  });
+});
+
+class FailingWritesStore extends MemorySessionStore {
+  override async create(): Promise<void> {
+    throw Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' });
+  }
+}
+
+describe('session middleware: anonymous form tokens (browser binding)', () => {
+  it('binds a token to a cookie and stores nothing until sign-in', async () => {
+    const store = new CountingStore({ idleTtlMs: 60_000, absoluteTtlMs: 120_000 });
+    const app = appWith(store);
+    const form = await request(app).get('/form').expect(200);
+    const token = form.body.token as string;
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const header = String((form.headers['set-cookie'] as unknown as string[])[0]);
+    expect(header).toMatch(/^sid=b\./);
+    expect(header).toMatch(/HttpOnly/);
+    expect(header).toMatch(/SameSite=Lax/);
+    expect(header).not.toContain(token); // the token is derived from the cookie, not the cookie
+    const cookie = header.split(';')[0];
+    expect(await store.listByUser('u1')).toEqual([]);
+    expect(store.writes).toBe(0);
+
+    // The same browser gets the same token, and its cookie is left as it is.
+    const again = await request(app).get('/form').set('Cookie', cookie).expect(200);
+    expect(again.body.token).toBe(token);
+    expect(again.headers['set-cookie']).toBeUndefined();
+    await request(app).post('/check').set('Cookie', cookie).send({ token }).expect(200, { valid: true });
+    // Another browser's token, no cookie, or a forged binding: refused.
+    const other = await request(app).get('/form').expect(200);
+    await request(app).post('/check').set('Cookie', cookie).send({ token: other.body.token }).expect(200, { valid: false });
+    await request(app).post('/check').send({ token }).expect(200, { valid: false });
+    const forged = cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    await request(app).post('/check').set('Cookie', forged).send({ token }).expect(200, { valid: false });
+
+    // Sign-in stores a session under a new id that replaces the binding in the cookie.
+    const signIn = await request(app).post('/sign-in').set('Cookie', cookie).expect(200);
+    const sid = cookieOf(signIn);
+    expect(sid).toMatch(/^sid=[A-Za-z0-9_-]{32}\./);
+    expect((await store.listByUser('u1')).map((s) => s.id)).toEqual([decodeURIComponent(sid.slice(4)).split('.')[0]]);
+    // A stored session has no browser token: its forms use a token kept in its data.
+    await request(app).get('/form').set('Cookie', sid).expect(200, { token: null });
+  });
+
+  it('answers a store write failure at sign-in with a dependency error (503), leaving the cookie alone', async () => {
+    const app = appWith(new FailingWritesStore({ idleTtlMs: 60_000, absoluteTtlMs: 120_000 }));
+    const res = await request(app).post('/sign-in').expect(503);
+    expect(res.headers['set-cookie']).toBeUndefined();
   });
 });

@@ -2,8 +2,8 @@ import { DependencyUnavailableError } from '@app/errors';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { generateSessionId, type SessionLifetime, type SessionStore } from '@app/session';
 import { hookResponse, isHooked, type ResponseMethod, type SessionResponseHooks } from './response-hooks.js';
-import { type SessionCookieSettings, sessionCookieUpdate } from './session-cookie.js';
-import { cachedVerifier, readCookie, type VerifiedSessionId } from './signed-session-id.js';
+import { type BrowserBinding, type SessionCookieSettings, sessionCookieUpdate } from './session-cookie.js';
+import { cachedVerifier, formTokenFor, isFormTokenOf, readCookie, verifyBrowserBinding, type VerifiedSessionId } from './signed-session-id.js';
 import { recordOf, serialize, Session, STATE, type SessionOps, type SessionState } from './session.js';
 
 export interface SessionMiddlewareOptions {
@@ -64,6 +64,12 @@ export function createSessionMiddleware(options: SessionMiddlewareOptions): Requ
     const ctx = new RequestSession(shared, req, res, raw, verified);
 
     if (!verified) {
+      // Not a session id: perhaps the binding of an anonymous visitor who was shown a form.
+      // Nothing is stored under it, so the store is not asked.
+      const binding = raw ? verifyBrowserBinding(raw, shared.secrets) : null;
+      if (binding) {
+        ctx.binding = { value: binding, issued: false };
+      }
       ctx.start(new Session(ctx.newState()), next);
       return;
     }
@@ -113,6 +119,8 @@ class RequestSession implements SessionOps, SessionResponseHooks {
   private cookieWritten = false;
   private skipCookie = false;
   private ending = false;
+  /** The anonymous visitor's binding (see Session.browserToken), sent or issued. */
+  binding?: BrowserBinding;
 
   constructor(
     private readonly shared: Shared,
@@ -143,15 +151,16 @@ class RequestSession implements SessionOps, SessionResponseHooks {
     };
   }
 
-  // SessionOps: what req.session.save() & co. do.
+  // SessionOps: what req.session.save() & co. do. A store failure (Redis down or timing out,
+  // a full or read-only disk) rejects with DependencyUnavailableError: a 503, like a failed read.
   async save(session: Session): Promise<void> {
-    await this.commit(session, this.shared.now());
+    await this.storeCall(this.commit(session, this.shared.now()), session);
   }
 
   async destroy(session: Session): Promise<void> {
     const state = session[STATE];
     if (!state.isNew) {
-      await this.shared.store.destroy(state.id);
+      await this.storeCall(this.shared.store.destroy(state.id), session);
     }
     state.destroyed = true;
   }
@@ -168,13 +177,13 @@ class RequestSession implements SessionOps, SessionResponseHooks {
     this.req.session = fresh;
     // Both writes are issued in this turn, so a batching store sends them together. Whichever
     // fails, the request fails (503), and the old id never gains the new data either way.
-    await Promise.all([this.destroy(session), this.commit(fresh, this.shared.now())]);
+    await this.storeCall(Promise.all([this.destroy(session), this.commit(fresh, this.shared.now())]), session, fresh);
     return fresh;
   }
 
   async reload(session: Session): Promise<void> {
     const state = session[STATE];
-    const record = state.isNew ? null : await this.shared.store.get(state.id);
+    const record = state.isNew ? null : await this.storeCall(this.shared.store.get(state.id), session);
     for (const key of Object.keys(session)) {
       delete session[key];
     }
@@ -182,6 +191,37 @@ class RequestSession implements SessionOps, SessionResponseHooks {
       Object.assign(session, record.data);
       state.snapshot = serialize(session);
     }
+  }
+
+  /**
+   * Any store error becomes "the session store is unavailable" (a 503), never a 500. The
+   * sessions involved are not written again as the error response goes out, and the browser's
+   * cookie is left as it was: we do not know what the store holds.
+   */
+  private async storeCall<T>(call: Promise<T>, ...sessions: Session[]): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      this.skipCookie = true;
+      for (const session of sessions) {
+        session[STATE].destroyed = true;
+      }
+      throw error instanceof DependencyUnavailableError ? error : new DependencyUnavailableError('session store', error);
+    }
+  }
+
+  browserToken(session: Session): string | undefined {
+    if (!session[STATE].isNew) {
+      return undefined;
+    }
+    this.binding ??= { value: generateSessionId(), issued: true };
+    return formTokenFor(this.binding.value, this.shared.secrets[0]);
+  }
+
+  isBrowserToken(session: Session, token: string): boolean {
+    // A binding issued by this very request has no token in any form yet.
+    const binding = this.binding;
+    return session[STATE].isNew && binding !== undefined && !binding.issued && isFormTokenOf(binding.value, token, this.shared.secrets);
   }
 
   /** Only a write records the client, so most requests never pay for req.ip (proxy-addr). */
@@ -231,7 +271,7 @@ class RequestSession implements SessionOps, SessionResponseHooks {
     }
     this.cookieWritten = true;
     const session = this.req.session as Session | undefined;
-    const cookie = session && sessionCookieUpdate(session, { raw: this.raw, verifiedId: this.verified?.id }, this.shared);
+    const cookie = session && sessionCookieUpdate(session, { raw: this.raw, verifiedId: this.verified?.id }, this.shared, this.binding);
     if (cookie !== undefined) {
       this.res.append('Set-Cookie', cookie);
     }

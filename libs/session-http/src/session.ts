@@ -22,6 +22,8 @@ export interface SessionOps {
   regenerate(session: Session): Promise<Session>;
   regenerateWith(session: Session, data: Record<string, unknown>): Promise<Session>;
   reload(session: Session): Promise<void>;
+  browserToken(session: Session): string | undefined;
+  isBrowserToken(session: Session, token: string): boolean;
 }
 
 export const STATE = Symbol('session.state');
@@ -75,6 +77,20 @@ export class Session {
    */
   regenerateWith(data: Record<string, unknown>): Promise<void> {
     return settle(this[STATE].ops.regenerateWith(this, data));
+  }
+
+  /**
+   * A form token for a visitor with no stored session, bound to this browser's cookie and
+   * stored nowhere (the cookie then holds a signed random value, not a session id). Undefined
+   * once the session is stored: then the cookie holds its id, and tokens belong in its data.
+   */
+  browserToken(): string | undefined {
+    return this[STATE].ops.browserToken(this);
+  }
+
+  /** Whether `token` is this browser's form token (see browserToken); false once the session is stored. */
+  isBrowserToken(token: string): boolean {
+    return this[STATE].ops.isBrowserToken(this, token);
   }
 
   /** Re-reads the data from the store. */

@@ -34,6 +34,56 @@ export function signSessionId(id: string, secret: string): string {
 /** Longer cookie values are rejected before any work (an id and a SHA-256 MAC take 76). */
 const MAX_SIGNED_LENGTH = 200;
 
+/*
+ * A browser binding: what the cookie holds for a visitor who has no stored session but was shown
+ * a form (login, register, forgot and reset password). A random value, signed in its own domain
+ * (`b.<value>.<HMAC(secret, "browser-binding:" + value)>`), so it can never be taken for a
+ * session id (the `b.` part fails the id format) and is never looked up in the store. Anonymous
+ * form tokens are derived from it (formTokenFor): stateless, bound to this browser's cookie.
+ */
+const BINDING_PREFIX = 'b.';
+
+export function signBrowserBinding(value: string, secret: string): string {
+  return `${BINDING_PREFIX}${value}.${mac(`browser-binding:${value}`, secret)}`;
+}
+
+/** The binding's random value, or null for anything that is not a binding we signed. */
+export function verifyBrowserBinding(cookieValue: string, secrets: readonly string[]): string | null {
+  if (cookieValue.length > MAX_SIGNED_LENGTH || !cookieValue.startsWith(BINDING_PREFIX)) {
+    return null;
+  }
+  const rest = cookieValue.slice(BINDING_PREFIX.length);
+  const dot = rest.lastIndexOf('.');
+  const value = rest.slice(0, Math.max(dot, 0));
+  if (!isValidSessionId(value)) {
+    return null;
+  }
+  const given = Buffer.from(rest.slice(dot + 1));
+  for (const secret of secrets) {
+    const expected = Buffer.from(mac(`browser-binding:${value}`, secret));
+    if (given.length === expected.length && timingSafeEqual(given, expected)) {
+      return value;
+    }
+  }
+  return null;
+}
+
+/** The form token of a binding: HMAC(secret, "form-token:" + value), never the cookie itself. */
+export function formTokenFor(binding: string, secret: string): string {
+  return mac(`form-token:${binding}`, secret);
+}
+
+/** Whether `token` is the form token of `binding` under any configured secret (constant time). */
+export function isFormTokenOf(binding: string, token: string, secrets: readonly string[]): boolean {
+  const given = Buffer.from(token);
+  let ok = false;
+  for (const secret of secrets) {
+    const expected = Buffer.from(formTokenFor(binding, secret));
+    ok = (given.length === expected.length && timingSafeEqual(given, expected)) || ok;
+  }
+  return ok;
+}
+
 export interface VerifiedSessionId {
   id: string;
   /** False when an older secret verified it: the cookie should be re-signed with the newest. */

@@ -3,9 +3,19 @@ import { csrfTokenFor, isCsrfTokenValid, isSameOriginRequest } from './csrf.js';
 
 const request = (parts: Partial<Request> & { headers?: Record<string, string> }) => ({ headers: {}, ...parts }) as unknown as Request;
 
-describe('CSRF token', () => {
+/** A stand-in for req.session: `stored` sessions have no browser token, anonymous ones derive it from `binding`. */
+function fakeSession(data: Record<string, unknown>, options: { stored?: boolean; binding?: string } = {}) {
+  const session = { ...data } as Record<string, unknown>;
+  Object.defineProperties(session, {
+    browserToken: { value: () => (options.stored ? undefined : `token-of-${options.binding}`) },
+    isBrowserToken: { value: (t: string) => !options.stored && t === `token-of-${options.binding}` },
+  });
+  return session;
+}
+
+describe('CSRF token of a signed-in session (synchronizer)', () => {
   it('is created once per session and accepted only when it matches exactly', () => {
-    const session = {} as Record<string, unknown>;
+    const session = fakeSession({ userId: 'u1' }, { stored: true });
     const token = csrfTokenFor(request({ session } as never));
     expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(csrfTokenFor(request({ session } as never))).toBe(token);
@@ -15,7 +25,31 @@ describe('CSRF token', () => {
     expect(isCsrfTokenValid(request({ session, body: { _csrf: token.slice(0, -1) } } as never))).toBe(false);
     expect(isCsrfTokenValid(request({ session, body: { _csrf: [token] } } as never))).toBe(false);
     expect(isCsrfTokenValid(request({ session, body: {} } as never))).toBe(false);
-    expect(isCsrfTokenValid(request({ session: {}, body: { _csrf: token } } as never))).toBe(false); // another session
+    const other = fakeSession({ userId: 'u1' }, { stored: true });
+    expect(isCsrfTokenValid(request({ session: other, body: { _csrf: token } } as never))).toBe(false); // another session
+  });
+
+  it('never accepts a browser (anonymous) token once signed in', () => {
+    const session = fakeSession({ userId: 'u1' }, { stored: true, binding: 'b' });
+    expect(isCsrfTokenValid(request({ session, body: { _csrf: 'token-of-b' } } as never))).toBe(false);
+  });
+});
+
+describe('CSRF token of an anonymous visitor (bound to the cookie, stored nowhere)', () => {
+  it('comes from the browser binding and puts nothing in the session', () => {
+    const session = fakeSession({}, { binding: 'b1' });
+    expect(csrfTokenFor(request({ session } as never))).toBe('token-of-b1');
+    expect(Object.keys(session)).toEqual([]); // nothing to store
+    expect(isCsrfTokenValid(request({ session, body: { _csrf: 'token-of-b1' } } as never))).toBe(true);
+    expect(isCsrfTokenValid(request({ session, body: { _csrf: 'token-of-b2' } } as never))).toBe(false); // another browser's
+    expect(isCsrfTokenValid(request({ session, body: {} } as never))).toBe(false);
+  });
+
+  it('falls back to a synchronizer token when the anonymous session is stored anyway', () => {
+    const session = fakeSession({ note: 'x' }, { stored: true });
+    const token = csrfTokenFor(request({ session } as never));
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(isCsrfTokenValid(request({ session, body: { _csrf: token } } as never))).toBe(true);
   });
 });
 

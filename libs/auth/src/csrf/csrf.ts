@@ -6,34 +6,54 @@ export const CSRF_FIELD = '_csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
 /*
- * Synchronizer token pattern (OWASP CSRF cheat sheet): one random token per session, put in
- * every form and compared on every state-changing request. Written here rather than taken from
- * csrf-sync or csurf: csurf is deprecated, csrf-sync compares with `===` (not constant time) and
- * types itself against express-session, which we do not use. This is twenty lines.
+ * Two kinds of token, both compared in constant time on every state-changing request:
+ * - a signed-in session (or any stored one) keeps a synchronizer token in its data (OWASP CSRF
+ *   cheat sheet): one random token per session, put in every form;
+ * - a visitor with no stored session (the login, register, forgot and reset forms) gets a token
+ *   that needs no stored session: HMAC(secret, random value held in an HttpOnly, SameSite=Lax
+ *   cookie), from `req.session.browserToken()` (@app/session-http). Showing a form to an
+ *   anonymous visitor therefore writes nothing to the session store; the store is written at
+ *   sign-in, which issues a new session id (fixation). A token is only good with the cookie of
+ *   the browser it was issued to, and a signed-in session accepts only its own synchronizer token.
+ * Written here rather than taken from csrf-sync or csurf: csurf is deprecated, csrf-sync compares
+ * with `===` (not constant time) and types itself against express-session, which we do not use.
  */
 
-/** The session's token, created on first use (a form being rendered). */
+/** The token for a form being rendered. */
 export function csrfTokenFor(req: Request): string {
   const session = req.session;
   if (!session) {
     throw new Error('CSRF tokens need a session: is the session middleware mounted for this route?');
   }
-  if (typeof session[SESSION_KEY] !== 'string') {
-    session[SESSION_KEY] = randomBytes(32).toString('base64url');
+  if (typeof session[SESSION_KEY] === 'string') {
+    return session[SESSION_KEY];
   }
+  if (session.userId === undefined) {
+    const stateless = session.browserToken();
+    if (stateless !== undefined) {
+      return stateless;
+    }
+  }
+  session[SESSION_KEY] = randomBytes(32).toString('base64url');
   return session[SESSION_KEY] as string;
 }
 
 export function isCsrfTokenValid(req: Request): boolean {
-  const expected = req.session?.[SESSION_KEY];
+  const session = req.session;
   const body = req.body as Record<string, unknown> | undefined;
   const presented = body?.[CSRF_FIELD] ?? req.headers[CSRF_HEADER];
-  if (typeof expected !== 'string' || typeof presented !== 'string') {
+  if (!session || typeof presented !== 'string') {
     return false;
   }
-  const a = Buffer.from(expected);
-  const b = Buffer.from(presented);
-  return a.length === b.length && timingSafeEqual(a, b);
+  const expected = session[SESSION_KEY];
+  if (typeof expected === 'string') {
+    const a = Buffer.from(expected);
+    const b = Buffer.from(presented);
+    if (a.length === b.length && timingSafeEqual(a, b)) {
+      return true;
+    }
+  }
+  return session.userId === undefined && session.isBrowserToken(presented);
 }
 
 /**
