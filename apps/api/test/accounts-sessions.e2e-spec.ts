@@ -22,7 +22,7 @@ describe.each(SESSION_STORES)('accounts: sessions (%s sessions)', (store) => {
 
     const form = await anon.get(link);
     expect(form.status).toBe(200);
-    expect(form.headers['referrer-policy']).toBe('no-referrer');
+    expect(form.headers['referrer-policy']).toBe('same-origin');
     const weak = await anon.post('/reset-password', { token, password: 'password123' });
     expect(weak.status).toBe(422);
     expect(weak.text).toContain('commonly used');

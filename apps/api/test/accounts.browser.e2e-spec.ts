@@ -1,4 +1,4 @@
-import { PasswordHasher, UsersRepository } from '@app/auth';
+import { OneTimeTokensService, PasswordHasher, UsersRepository } from '@app/auth';
 import type { Browser } from 'playwright-core';
 import { type BrowserStack, startBrowserStack, watchForCspViolations } from './support/browser.js';
 
@@ -57,6 +57,26 @@ describe('accounts in a real browser (Chromium)', () => {
     expect(await page.locator('[data-testid="member-home"]').count()).toBe(0);
     expect(new URL(page.url()).pathname).toBe('/login');
 
+    expect(violations).toEqual([]);
+    await context.close();
+  });
+
+  it('sets a new password from a reset link: the form on the link page posts as same-origin', async () => {
+    // Referrer-Policy no-referrer on this page once made Chromium post `Origin: null`, which the
+    // same-origin check refused (403): a reset that worked over HTTP and failed in every browser.
+    const user = await stack.app.get(UsersRepository).findByEmail('grace@example.org');
+    const token = await stack.app.get(OneTimeTokensService).issue(user!.id, 'reset-password', user!.email, 3_600_000);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const violations = watchForCspViolations(page);
+    await page.goto(`${base}/reset-password?token=${encodeURIComponent(token)}`);
+    await page.fill('#password', 'browser passphrase, renewed');
+    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('[data-testid="reset-submit"]')]);
+    expect(answer.status()).toBe(200);
+    await page.goto(`${base}/login`);
+    await page.fill('#email', 'grace@example.org');
+    await page.fill('#password', 'browser passphrase, renewed');
+    await Promise.all([page.waitForURL(`${base}/account`), page.click('[data-testid="login-submit"]')]);
     expect(violations).toEqual([]);
     await context.close();
   });

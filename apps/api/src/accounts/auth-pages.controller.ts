@@ -117,7 +117,9 @@ export class AuthPagesController {
         link: { href: '/forgot-password', label: 'Send a new link' },
       });
     }
-    res.setHeader('Referrer-Policy', 'no-referrer'); // the token is in this page's URL
+    // The token is in this page's URL: no Referer leaves the site. Not `no-referrer`: with it,
+    // browsers send `Origin: null` on the form's own POST, which the same-origin check refuses.
+    res.setHeader('Referrer-Policy', 'same-origin');
     res.render('accounts/reset-password', { title: 'Choose a new password', token, errors: {} });
   }
 
