@@ -13,6 +13,22 @@ describe('safeNextPath', () => {
     '/line\r\nLocation: https://evil.example',
     '',
     'x'.repeat(3000),
+    // normalising or decoding would turn these into another host
+    '/.//evil.example',
+    '/./\\evil.example',
+    '/a/..//evil.example',
+    '/../..//evil.example',
+    '/%2e//evil.example',
+    '/%2e%2e//evil.example',
+    '/%2F%2Fevil.example',
+    '/%2f/evil.example',
+    '/%5Cevil.example',
+    '/%5cevil.example',
+    '/.%2F/evil.example',
+    '/%252F%252Fevil.example',
+    '/%255Cevil.example',
+    '/%09/evil.example',
+    '/%E0%A4%A',
   ])('refuses %j', (next) => {
     expect(safeNextPath(next)).toBe(MEMBER_HOME);
   });
@@ -21,6 +37,9 @@ describe('safeNextPath', () => {
     ['/account', '/account'],
     ['/account/sessions?tab=1#top', '/account/sessions?tab=1#top'],
     ['/a/../account', '/account'],
+    ['/./account', '/account'],
+    ['/account?next=%2Fadmin', '/account?next=%2Fadmin'],
+    ['/caf%C3%A9', '/caf%C3%A9'],
   ])('keeps the same-site path %j', (next, expected) => {
     expect(safeNextPath(next)).toBe(expected);
   });
