@@ -72,6 +72,11 @@ function check(env: Env): string[] {
         );
       }
     }
+    if (env.SESSION_COOKIE_NAME !== undefined && !env.SESSION_COOKIE_NAME.startsWith('__Host-')) {
+      problems.push(
+        `SESSION_COOKIE_NAME must start with __Host- in production (e.g. __Host-sid): without the prefix a sibling subdomain or plain-http page can set or shadow the session cookie`,
+      );
+    }
     if (sessionStore(env) === 'memory') {
       problems.push(
         'SESSION_STORE=memory is for unit tests only: sessions would vanish on restart and not be shared between processes (use redis or file)',
