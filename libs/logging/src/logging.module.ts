@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import { redactUrl } from './redact-url.js';
 
 /** Never written to logs: credentials travel in these. */
 export const REDACTED_PATHS = [
@@ -12,6 +13,17 @@ export const REDACTED_PATHS = [
   'req.headers["x-csrf-token"]',
   'res.headers["set-cookie"]',
 ];
+
+/** What a request log line says about the request and the response; tokens in the URL are redacted. */
+export const HTTP_LOG_SERIALIZERS = {
+  req: (req: { id: string; method: string; url: string; headers: Record<string, string> }) => ({
+    id: req.id,
+    method: req.method,
+    url: redactUrl(req.url),
+    userAgent: req.headers?.['user-agent'],
+  }),
+  res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+};
 
 /**
  * Structured logs with pino: JSON in production (one line per request, with the request id),
@@ -32,15 +44,7 @@ export const REDACTED_PATHS = [
           autoLogging: { ignore: (req: IncomingMessage) => (req.url ?? '').startsWith('/health') },
           customLogLevel: (_req: IncomingMessage, res: { statusCode: number }, err?: Error) =>
             err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-          serializers: {
-            req: (req: { id: string; method: string; url: string; headers: Record<string, string> }) => ({
-              id: req.id,
-              method: req.method,
-              url: req.url,
-              userAgent: req.headers?.['user-agent'],
-            }),
-            res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-          },
+          serializers: HTTP_LOG_SERIALIZERS,
         },
       }),
     }),

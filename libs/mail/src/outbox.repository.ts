@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { OutboxMail } from './outbox.entity.js';
+import { redactLinkSecrets } from './redact-links.js';
 
 export interface RenderedParts {
   subject: string;
@@ -37,14 +38,20 @@ export class OutboxRepository {
   }
 
   /**
-   * Starts an attempt: stores what was rendered and counts the attempt, unless the mail is
-   * already sent (then null: a retry must not send it again).
+   * Starts an attempt: stores what was rendered, with the links' tokens replaced by a marker
+   * (the record never holds a live link), and counts the attempt, unless the mail is already
+   * sent (then null: a retry must not send it again). Retries render again from `data`.
    */
   async beginAttempt(id: string, parts: RenderedParts): Promise<OutboxMail | null> {
     const result = await this.rows
       .createQueryBuilder()
       .update()
-      .set({ subject: parts.subject, htmlBody: parts.html, textBody: parts.text, attempts: () => 'attempts + 1' })
+      .set({
+        subject: redactLinkSecrets(parts.subject),
+        htmlBody: redactLinkSecrets(parts.html),
+        textBody: redactLinkSecrets(parts.text),
+        attempts: () => 'attempts + 1',
+      })
       .where('id = :id AND status <> :sent', { id, sent: 'sent' })
       .returning('*')
       .execute();
@@ -55,7 +62,8 @@ export class OutboxRepository {
   async markSent(id: string, transport: 'smtp' | 'outbox', messageId: string | null): Promise<void> {
     await this.rows.update(
       { id },
-      // The variables are not needed once the mail is rendered and sent; the bodies are the record.
+      // The variables (reset and confirmation tokens among them) are not needed once the mail is
+      // sent; the bodies, with the links' tokens redacted, are the record.
       { status: 'sent', transport, messageId, sentAt: new Date(), lastError: null, data: null },
     );
   }
