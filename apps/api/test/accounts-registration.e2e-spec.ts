@@ -75,7 +75,7 @@ describe.each(SESSION_STORES)('accounts: registration (%s sessions)', (store) =>
     await b.get('/account');
     const out = await b.post('/logout');
     expect(out.status).toBe(303);
-    expect(out.headers['clear-site-data']).toBe('"cookies", "storage"');
+    expect(out.headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
     const replay = await t.stack.http.get('/account').set('Cookie', before).set('Accept', 'text/html');
     expect(replay.status).toBe(303); // the old cookie is anonymous now
     const sessionId = decodeURIComponent(before.split('=')[1]).split('.')[0];

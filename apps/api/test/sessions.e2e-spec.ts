@@ -79,7 +79,7 @@ describe.each(['redis', 'file'] as const)('sessions through the api (%s store)',
   it('logout deletes the record, clears the cookie, and the old cookie is anonymous afterwards', async () => {
     const login = sessionCookie(await http.post('/probe/login').send({ userId: 'u-out' }).expect(200))!;
     const out = await http.post('/probe/logout').set('Cookie', login.pair).expect(200);
-    expect(out.headers['clear-site-data']).toBe('"cookies", "storage"');
+    expect(out.headers['clear-site-data']).toBe('"cache", "cookies", "storage"');
     expect(sessionCookie(out)!.header).toMatch(/sid=;.*Max-Age=0/);
     expect(await backend.has(login.id)).toBe(false);
 

@@ -35,11 +35,11 @@ export class HttpSessionService {
 
   /**
    * Ends the current session: the record is deleted (not emptied), the cookie cleared, and the
-   * browser told to drop cookies and storage for this site.
+   * browser told to drop its cache, cookies and storage for this site.
    */
   async destroy(req: Request, res: Response): Promise<void> {
     await sessionOf(req).destroy();
-    res.setHeader('Clear-Site-Data', '"cookies", "storage"');
+    res.setHeader('Clear-Site-Data', '"cache", "cookies", "storage"');
   }
 
   currentId(req: Request): string | undefined {

@@ -42,6 +42,8 @@ export class SessionPrincipalMiddleware implements NestMiddleware {
         via: 'session',
       };
       res.locals.currentUser = req.user;
+      // Every page rendered for a signed-in user may show their name or data: never cached.
+      res.setHeader('Cache-Control', 'no-store');
       res.locals.can = { apiKeys: hasAnyRole(req.user, ['dev']), admin: hasAnyRole(req.user, ['admin']) };
       next();
     } catch (error) {

@@ -1,0 +1,24 @@
+import { PASSWORD, SESSION_STORES, useAccountsStack } from './support/accounts-suite.js';
+
+/**
+ * The smaller holes of issue 12's review, over HTTP with both session stores: caching of
+ * signed-in pages, credentials in the query string, quoted addresses, opaque session handles,
+ * rotation after a privilege change and the per-user session cap.
+ */
+describe.each(SESSION_STORES)('review holes (%s sessions)', (store) => {
+  const t = useAccountsStack(store);
+
+  it('pages rendered for a signed-in user are not cacheable, and logout clears the cache too', async () => {
+    const { b } = await t.member('cache');
+    for (const path of ['/', '/status', '/account', '/account/sessions']) {
+      const page = await b.get(path);
+      expect(page.status).toBe(200);
+      expect(page.headers['cache-control']).toMatch(/no-store/);
+    }
+    await b.get('/account');
+    const out = await b.post('/logout');
+    expect(out.status).toBe(303);
+    expect(out.headers['clear-site-data']).toMatch(/"cache"/);
+    expect(out.headers['clear-site-data']).toMatch(/"cookies"/);
+  });
+});
