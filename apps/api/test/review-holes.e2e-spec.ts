@@ -21,4 +21,20 @@ describe.each(SESSION_STORES)('review holes (%s sessions)', (store) => {
     expect(out.headers['clear-site-data']).toMatch(/"cache"/);
     expect(out.headers['clear-site-data']).toMatch(/"cookies"/);
   });
+
+  it('reads credentials from the posted form only, never from the query string', async () => {
+    const { email } = await t.member('query');
+    const b = t.browser();
+    await b.get('/login');
+    const query = `email=${encodeURIComponent(email)}&password=${encodeURIComponent(PASSWORD)}`;
+    const viaQuery = await b.post(`/login?${query}`);
+    expect(viaQuery.status).not.toBe(303);
+    expect(viaQuery.status).toBeLessThan(500);
+    expect((await b.get('/account')).status).toBe(303); // still anonymous
+    await b.get('/login');
+    const half = await b.post(`/login?password=${encodeURIComponent(PASSWORD)}`, { email });
+    expect(half.status).not.toBe(303);
+    await b.get('/login');
+    expect((await b.post('/login', { email, password: PASSWORD })).status).toBe(303);
+  });
 });

@@ -5,7 +5,7 @@ import { Strategy } from 'passport-local';
 import { LoginFailedError } from '../accounts/account-errors.js';
 import { type AuthenticatedUser, LoginService } from './login.service.js';
 
-/** passport-local on the email + password form fields; the checking itself is LoginService's. */
+/** passport-local on the email + password form fields (body only); the checking itself is LoginService's. */
 @Injectable()
 export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   constructor(private readonly login: LoginService) {
@@ -13,6 +13,12 @@ export class LocalStrategy extends PassportStrategy(Strategy, 'local') {
   }
 
   validate(req: Request, email: string, password: string): Promise<AuthenticatedUser> {
+    // passport-local falls back to the query string for a field the body lacks: only the posted
+    // form counts (credentials in a URL end up in logs, history and Referer headers).
+    const body = req.body as Record<string, unknown> | undefined;
+    if (body?.email !== email || body?.password !== password) {
+      return Promise.reject(new LoginFailedError());
+    }
     return this.login.authenticate(email, password, req.ip ?? '');
   }
 }
