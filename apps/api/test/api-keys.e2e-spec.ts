@@ -24,7 +24,7 @@ describe.each(SESSION_STORES)('api keys (%s sessions)', (store) => {
 
     const page = await b.get('/account/api-keys');
     expect(page.status).toBe(200);
-    const created = await b.post('/account/api-keys', { label: 'deploy script' });
+    const created = await b.post('/account/api-keys', { label: 'deploy script', password: PASSWORD });
     expect(created.status).toBe(201);
     const token = /data-testid="new-key">([^<]+)</.exec(created.text)![1];
     expect(token).toMatch(/^[0-9a-f-]{36}\.[A-Za-z0-9_-]{43}$/);

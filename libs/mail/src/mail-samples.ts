@@ -17,6 +17,7 @@ export const MAIL_SAMPLES: { readonly [T in MailTemplateName]: MailTemplates[T] 
     expiresInMinutes: 60,
   },
   'password-changed': { firstName: 'Ada', resetUrl: 'https://app.example.org/forgot-password' },
+  'email-changed': { firstName: 'Ada', newEmailHint: 'a***@example.net', loginUrl: 'https://app.example.org/login' },
   'account-exists': {
     firstName: 'Ada',
     loginUrl: 'https://app.example.org/login',

@@ -10,6 +10,8 @@ export interface MailTemplates {
   'confirm-email': { firstName: string; confirmUrl: string; expiresInHours: number };
   'reset-password': { firstName: string; resetUrl: string; expiresInMinutes: number };
   'password-changed': { firstName: string; resetUrl: string };
+  /** To the old address when an account's address changes; `newEmailHint` is the new one, partly masked. */
+  'email-changed': { firstName: string; newEmailHint: string; loginUrl: string };
   /** Sent when someone tries to register an address that already has an account. */
   'account-exists': { firstName: string; loginUrl: string; resetUrl: string };
   /** `npm run cli -- mail:test <to>`: proves SMTP works end to end. */
@@ -24,6 +26,7 @@ export const MAIL_SUBJECTS: { readonly [T in MailTemplateName]: (data: MailTempl
   'confirm-email': () => 'Confirm your email address',
   'reset-password': () => 'Reset your password',
   'password-changed': () => 'Your password was changed',
+  'email-changed': () => 'Your email address was changed',
   'account-exists': () => 'You already have an account',
   test: () => 'Test mail',
   'error-report': (d) =>

@@ -73,6 +73,10 @@ export class ApiKeyForm {
   @MinLength(1, { message: 'Give the key a label.' })
   @IsString({ message: 'Give the key a label.' })
   label: string;
+
+  @IsString({ message: 'Enter your current password.' })
+  @MinLength(1, { message: 'Enter your current password.' })
+  password: string;
 }
 
 export type FieldErrors = Record<string, string>;

@@ -154,12 +154,23 @@ export class AccountPagesController {
 
   @Post('api-keys')
   @Roles('dev')
+  @RateLimited('password-check')
   async createApiKey(@Req() req: Request, @Res() res: Response, @Body() body: unknown) {
     const form = readForm(ApiKeyForm, body);
     if (!form.ok) {
       return res.status(422).render('accounts/api-keys', await this.apiKeysLocals(req, { values: form.values, errors: form.errors }));
     }
-    const created = await this.apiKeys.create(req.user!, form.value.label);
+    let created;
+    try {
+      created = await this.accounts.createApiKey(req.user!, form.value.password, form.value.label);
+    } catch (error) {
+      if (error instanceof InvalidFormError) {
+        return res
+          .status(422)
+          .render('accounts/api-keys', await this.apiKeysLocals(req, { values: { label: form.value.label }, errors: error.fields }));
+      }
+      throw error;
+    }
     // Shown in this response only: never stored in the session or put in a URL.
     res.status(201).render('accounts/api-keys', await this.apiKeysLocals(req, { newKey: created }));
   }

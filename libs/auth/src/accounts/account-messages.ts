@@ -48,7 +48,18 @@ export class AccountMessages {
     await this.mailer.send('account-exists', email, { firstName, loginUrl: this.links.login(), resetUrl: this.links.forgotPassword() });
   }
 
+  /** Tells the old address that the account moved to another one (which it names only partly). */
+  async emailChanged(oldEmail: string, firstName: string, newEmail: string): Promise<void> {
+    await this.mailer.send('email-changed', oldEmail, { firstName, newEmailHint: maskAddress(newEmail), loginUrl: this.links.login() });
+  }
+
   async passwordChanged(email: string, firstName: string): Promise<void> {
     await this.mailer.send('password-changed', email, { firstName, resetUrl: this.links.forgotPassword() });
   }
+}
+
+/** `ada.lovelace@example.net` → `a***@example.net`: enough for the owner to recognise it, not to harvest it. */
+export function maskAddress(email: string): string {
+  const at = email.lastIndexOf('@');
+  return at <= 0 ? '***' : `${email[0]}***${email.slice(at)}`;
 }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { JobQueue } from '@app/queue';
 import { SessionService } from '@app/session';
+import { ApiKeysService, type NewApiKey } from '../api-keys/api-keys.service.js';
+import type { Principal } from '../access/principal.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
 import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
@@ -29,6 +31,7 @@ export class AccountsService {
     private readonly messages: AccountMessages,
     private readonly sessions: SessionService,
     private readonly jobs: JobQueue,
+    private readonly apiKeys: ApiKeysService,
   ) {}
 
   /** Creates the account and mails a confirmation link; for a taken address, mails its owner instead. */
@@ -54,10 +57,25 @@ export class AccountsService {
     await this.messages.confirmEmail(user.id, user.email, user.firstName);
   }
 
-  /** True when the link was valid: the address it was sent to is now the account's, confirmed. */
+  /**
+   * True when the link was valid: the address it was sent to is now the account's, confirmed.
+   * When that moves the account to another address, the old address gets a notice and every
+   * other pending link (resets sent to the old address, other email changes) is retired.
+   */
   async confirmEmail(token: unknown): Promise<boolean> {
     const redeemed = await this.tokens.redeem(token, 'confirm-email');
-    return redeemed ? this.users.confirmEmail(redeemed.userId, redeemed.email) : false;
+    if (!redeemed) {
+      return false;
+    }
+    const before = await this.users.findById(redeemed.userId);
+    if (!(await this.users.confirmEmail(redeemed.userId, redeemed.email))) {
+      return false;
+    }
+    if (before && before.email.toLowerCase() !== redeemed.email.toLowerCase()) {
+      await this.tokens.retirePending(redeemed.userId);
+      await this.messages.emailChanged(before.email, before.firstName, redeemed.email);
+    }
+    return true;
   }
 
   /**
@@ -87,8 +105,11 @@ export class AccountsService {
   }
 
   /**
-   * Sets a new password from a reset link and ends every session of the user. A reset proves
-   * control of the mailbox, so the address counts as confirmed too. False for a bad link.
+   * Sets a new password from a reset link, ends every session of the user, revokes their API
+   * keys (a reset is what an owner does after losing control; a key minted by whoever had it must
+   * not outlive it) and retires every other pending reset or email-change link. A reset proves
+   * control of the mailbox it was sent to, so that address counts as confirmed if it is still the
+   * account's; it never changes the account's address back to it. False for a bad link.
    */
   async resetPassword(token: unknown, password: string): Promise<boolean> {
     const pending = await this.tokens.peek(token, 'reset-password');
@@ -104,8 +125,13 @@ export class AccountsService {
       return false;
     }
     await this.users.setPassword(redeemed.userId, await this.hasher.hash(password));
-    await this.users.confirmEmail(redeemed.userId, redeemed.email);
+    const user = await this.users.findById(redeemed.userId);
+    if (user && user.email.toLowerCase() === redeemed.email.toLowerCase()) {
+      await this.users.confirmEmail(redeemed.userId, user.email);
+    }
+    await this.tokens.retirePending(redeemed.userId, user?.email);
     await this.sessions.revokeAllForUser(redeemed.userId);
+    await this.apiKeys.revokeAll(redeemed.userId);
     await this.notifyPasswordChanged(redeemed.userId);
     return true;
   }
@@ -127,6 +153,7 @@ export class AccountsService {
       throw new InvalidFormError({ newPassword: 'Choose a password different from the current one.' });
     }
     const epoch = await this.users.setPassword(userId, await this.hasher.hash(newPassword));
+    await this.tokens.retirePending(userId, user.email);
     await this.notifyPasswordChanged(userId);
     return epoch;
   }
@@ -135,13 +162,28 @@ export class AccountsService {
     await this.sessions.revokeAllForUser(userId, keepSessionId);
   }
 
-  /** "Log out my other sessions": needs the password, because a stolen session must not lock the owner out. */
+  /**
+   * "Sign out everywhere else": needs the password, because a stolen session must not lock the
+   * owner out. It ends the other sessions and revokes the user's API keys too: a key is a
+   * session that never expires, and one minted from a stolen session must end with it.
+   */
   async revokeOtherSessions(userId: string, password: string, keepSessionId: string | undefined): Promise<void> {
+    await this.checkPassword(userId, password);
+    await this.sessions.revokeAllForUser(userId, keepSessionId);
+    await this.apiKeys.revokeAll(userId);
+  }
+
+  /** A new API key from the account pages: needs the current password, so a stolen session cannot mint one. */
+  async createApiKey(owner: Pick<Principal, 'userId' | 'roles'>, password: string, label: string): Promise<NewApiKey> {
+    await this.checkPassword(owner.userId, password);
+    return this.apiKeys.create(owner, label);
+  }
+
+  private async checkPassword(userId: string, password: string): Promise<void> {
     const user = await this.users.findWithSecretById(userId);
     if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, password))) {
       throw new InvalidFormError({ password: 'This is not your current password.' });
     }
-    await this.sessions.revokeAllForUser(userId, keepSessionId);
   }
 
   async updateNames(userId: string, firstName: string, lastName: string): Promise<void> {
@@ -168,11 +210,15 @@ export class AccountsService {
     await this.messages.confirmEmail(userId, newEmail, user.firstName);
   }
 
-  /** Disabling ends every session of the user at once; the epoch bump refuses any that slips through. */
+  /**
+   * Disabling ends every session of the user at once (the epoch bump refuses any that slips
+   * through) and retires every pending link, so re-enabling does not revive an old one.
+   */
   async setActive(userId: string, active: boolean): Promise<boolean> {
     const found = await this.users.setActive(userId, active);
     if (found && !active) {
       await this.sessions.revokeAllForUser(userId);
+      await this.tokens.retirePending(userId);
     }
     return found;
   }

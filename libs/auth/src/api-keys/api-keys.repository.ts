@@ -57,6 +57,12 @@ export class ApiKeysRepository {
     return rows.length > 0;
   }
 
+  /** Deletes every key of the user; resolves with how many there were. */
+  async deleteAllForUser(userId: string): Promise<number> {
+    const rows = await queryRows<{ id: string }>(this.db, `DELETE FROM api_keys WHERE user_id = $1 RETURNING id`, [userId]);
+    return rows.length;
+  }
+
   /** One query for the key, its owner and the owner's roles (runs on every API request). */
   async findWithOwner(keyId: string): Promise<ApiKeyWithOwner | null> {
     const rows = await queryRows<ApiKeyWithOwner>(

@@ -67,6 +67,11 @@ export class ApiKeysService {
     return this.keys.deleteForUser(userId, keyId);
   }
 
+  /** Revokes every key of the user at once (a password reset, "sign out everywhere"). */
+  revokeAll(userId: string): Promise<number> {
+    return this.keys.deleteAllForUser(userId);
+  }
+
   /**
    * The principal for a presented key, or null. One query reads the key, its owner and the
    * owner's roles; a disabled owner or a wrong secret is null, compared in constant time.

@@ -29,6 +29,22 @@ export class OneTimeTokensRepository {
     });
   }
 
+  /**
+   * Retires the user's unused tokens: every reset link and every email-change link, except a
+   * confirmation of `keepConfirmationOf` (the account's current address, not yet confirmed).
+   */
+  async retirePending(userId: string, keepConfirmationOf?: string): Promise<number> {
+    const rows = await queryRows<{ id: string }>(
+      this.db,
+      `UPDATE one_time_tokens SET used_at = now()
+        WHERE user_id = $1 AND used_at IS NULL
+          AND ($2::text IS NULL OR purpose <> 'confirm-email' OR lower(email) <> lower($2::text))
+        RETURNING id`,
+      [userId, keepConfirmationOf ?? null],
+    );
+    return rows.length;
+  }
+
   async findUsable(tokenHash: Buffer, purpose: TokenPurpose): Promise<TokenOwner | null> {
     const rows = await queryRows<{ user_id: string; email: string }>(
       this.db,

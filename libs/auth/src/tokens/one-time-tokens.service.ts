@@ -33,6 +33,15 @@ export class OneTimeTokensService {
     return isSecretFormat(secret) ? this.tokens.useUp(digest(secret), purpose) : Promise.resolve(null);
   }
 
+  /**
+   * Retires the user's pending reset and email-change links (after a password change or reset,
+   * an email change, disabling). A confirmation of `keepConfirmationOf`, the account's current
+   * address, stays usable; without it every pending token is retired.
+   */
+  retirePending(userId: string, keepConfirmationOf?: string): Promise<number> {
+    return this.tokens.retirePending(userId, keepConfirmationOf);
+  }
+
   /** Deletes tokens that can no longer be used (for the scheduled purge job). */
   purgeExpired(olderThanMs = 24 * 3_600_000): Promise<number> {
     return this.tokens.deleteSpent(olderThanMs);
