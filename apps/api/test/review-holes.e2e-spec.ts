@@ -37,4 +37,21 @@ describe.each(SESSION_STORES)('review holes (%s sessions)', (store) => {
     await b.get('/login');
     expect((await b.post('/login', { email, password: PASSWORD })).status).toBe(303);
   });
+
+  it.each(['"a b"@example.org', '"a\\"b"@example.org', '"x"@example.org', 'a."b c"@example.org'])(
+    'answers a quoted address %s with a 4xx on register, login and forgot-password, never a 500',
+    async (email) => {
+      const b = t.browser();
+      await b.get('/register');
+      const registered = await b.post('/register', { email, password: PASSWORD, firstName: 'Q', lastName: 'Q' });
+      expect(registered.status).toBe(422);
+      await b.get('/login');
+      const login = await b.post('/login', { email, password: PASSWORD });
+      expect(login.status).toBeGreaterThanOrEqual(400);
+      expect(login.status).toBeLessThan(500);
+      await b.get('/forgot-password');
+      const forgot = await b.post('/forgot-password', { email });
+      expect(forgot.status).toBe(422);
+    },
+  );
 });

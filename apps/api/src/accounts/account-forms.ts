@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, IsEmail, IsString, MaxLength, MinLength, validateSync } from 'class-validator';
+import { getMetadataStorage, IsEmail, IsString, Matches, MaxLength, MinLength, validateSync } from 'class-validator';
 
 /*
  * Form bodies are validated here, not by the global ValidationPipe: a bad form is shown again
@@ -13,7 +13,16 @@ import { getMetadataStorage, IsEmail, IsString, MaxLength, MinLength, validateSy
  * they are checked (with stopAtFirstError the first failing rule gives the message).
  */
 const EmailField = () =>
-  applyDecorators(IsEmail({}, { message: 'Enter a valid email address.' }), MaxLength(254, { message: 'Use at most 254 characters.' }));
+  applyDecorators(
+    IsEmail({}, { message: 'Enter a valid email address.' }),
+    // IsEmail accepts quoted local parts (`"a b"@example.org`), which the mailer (MailService's
+    // single-address rule) refuses: that was a 500 after the account row was written.
+    Matches(MAILABLE_ADDRESS, { message: 'Enter a valid email address.' }),
+    MaxLength(254, { message: 'Use at most 254 characters.' }),
+  );
+
+/** What MailService will send to: no quotes, spaces, backslashes or address-list punctuation. */
+const MAILABLE_ADDRESS = /^[^\s@,;:<>()[\]"\\]+@[^\s@,;:<>()[\]"\\]+$/;
 
 const NameField = (missing: string) =>
   applyDecorators(IsString({ message: missing }), MaxLength(100, { message: 'Use at most 100 characters.' }));
