@@ -154,5 +154,10 @@ describe('pages and the one error path', () => {
   it('serves a database-backed status page', async () => {
     const res = await http.get('/status').expect(200);
     expect(res.text).toContain('Init1764220000000');
+    expect(res.text).toMatch(/data-testid="db-status">answering</);
+    // No server version: a public page must not say which PostgreSQL release runs.
+    const { DataSource } = await import('typeorm');
+    const [{ version }] = (await app.get(DataSource).query(`SELECT current_setting('server_version') AS version`)) as Array<{ version: string }>;
+    expect(res.text).not.toContain(version.split(' ')[0]);
   });
 });

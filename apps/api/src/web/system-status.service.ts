@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 
 export interface SystemStatus {
-  databaseVersion: string;
+  /** The database answered the query (the page fails when it does not); its version is not shown. */
+  databaseAnswers: boolean;
   databaseTime: Date;
   migrations: Array<{ name: string; appliedAt: Date }>;
 }
@@ -14,15 +15,13 @@ export class SystemStatusService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async read(): Promise<SystemStatus> {
-    const [row] = (await this.dataSource.query(`SELECT current_setting('server_version') AS version, now() AS now`)) as Array<{
-      version: string;
-      now: Date;
-    }>;
+    // No server_version: a public page must not tell attackers which release (and its CVEs) runs.
+    const [row] = (await this.dataSource.query(`SELECT now() AS now`)) as Array<{ now: Date }>;
     const migrations = (await this.dataSource.query(
       `SELECT name, to_timestamp(timestamp / 1000.0) AS applied_at FROM migrations ORDER BY id`,
     )) as Array<{ name: string; applied_at: Date }>;
     return {
-      databaseVersion: row.version,
+      databaseAnswers: true,
       databaseTime: row.now,
       migrations: migrations.map((m) => ({ name: m.name, appliedAt: m.applied_at })),
     };
