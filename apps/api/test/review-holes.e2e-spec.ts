@@ -54,4 +54,24 @@ describe.each(SESSION_STORES)('review holes (%s sessions)', (store) => {
       expect(forgot.status).toBe(422);
     },
   );
+
+  it('names sessions by an opaque handle: no raw id in the HTML, a raw id revokes nothing, a handle does', async () => {
+    const { email, b } = await t.member('handles');
+    const other = t.browser();
+    expect((await t.signIn(other, email, PASSWORD)).status).toBe(303);
+    const rawId = (cookie: string) => decodeURIComponent(cookie.split('=')[1]).split('.')[0];
+    const otherId = rawId(other.cookie!);
+    const page = await b.get('/account/sessions');
+    expect(page.text).not.toContain(otherId);
+    expect(page.text).not.toContain(rawId(b.cookie!));
+    const handles = [...page.text.matchAll(/action="\/account\/sessions\/([^"/]+)\/revoke"/g)].map((m) => m[1]);
+    expect(handles).toHaveLength(1);
+
+    expect((await b.post(`/account/sessions/${otherId}/revoke`)).status).toBe(303);
+    expect((await other.get('/account')).status).toBe(200); // a raw id names nothing
+    await b.get('/account/sessions');
+    expect((await b.post(`/account/sessions/${handles[0]}/revoke`)).status).toBe(303);
+    expect((await other.get('/account')).status).toBe(303);
+    expect((await b.get('/account')).status).toBe(200);
+  });
 });

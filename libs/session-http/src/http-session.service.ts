@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@app/config';
 import type { Request, Response } from 'express';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { STATE, type Session } from './session.js';
 
 export type FlashKind = 'success' | 'info' | 'warning' | 'danger';
@@ -25,6 +27,26 @@ function sessionOf(req: Request): Session {
  */
 @Injectable()
 export class HttpSessionService {
+  constructor(private readonly config: AppConfig) {}
+
+  /**
+   * An opaque name for a session in pages and forms ("sign out that device"): an HMAC of the id
+   * under the newest session secret, so the HTML never carries a live session id and a raw id
+   * posted back names nothing.
+   */
+  handleOf(sessionId: string): string {
+    return createHmac('sha256', this.config.session.secrets[0]).update(`session-handle\0${sessionId}`).digest('base64url');
+  }
+
+  /** The one of `ids` whose handle is `handle` (compared in constant time), if any. */
+  idForHandle(handle: unknown, ids: readonly string[]): string | undefined {
+    if (typeof handle !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(handle)) {
+      return undefined;
+    }
+    const wanted = Buffer.from(handle);
+    return ids.find((id) => timingSafeEqual(Buffer.from(this.handleOf(id)), wanted));
+  }
+
   /**
    * Binds the session to a user after authentication: regenerates the id (fixation), stores the
    * user id (which indexes the session) and the auth epoch the accounts code compares against.

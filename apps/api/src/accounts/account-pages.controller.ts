@@ -113,7 +113,9 @@ export class AccountPagesController {
 
   private async sessionsLocals(req: Request, errors: Record<string, string>) {
     const list = await this.sessions.listForUser(req.user!.userId, this.browser.currentId(req));
-    return { title: 'Sessions', errors, sessions: list.map((s) => ({ ...s, device: describeDevice(s.userAgent) })) };
+    // Pages name other sessions by an opaque handle: the HTML never carries a live session id.
+    const sessions = list.map(({ id, ...s }) => ({ ...s, handle: this.browser.handleOf(id), device: describeDevice(s.userAgent) }));
+    return { title: 'Sessions', errors, sessions };
   }
 
   @Post('sessions/revoke-others')
@@ -135,9 +137,11 @@ export class AccountPagesController {
     res.redirect(303, '/account/sessions');
   }
 
-  @Post('sessions/:id/revoke')
-  async revokeOne(@Req() req: Request, @Res() res: Response, @Param('id') id: string) {
-    const revoked = id !== this.browser.currentId(req) && (await this.sessions.revoke(req.user!.userId, id));
+  @Post('sessions/:handle/revoke')
+  async revokeOne(@Req() req: Request, @Res() res: Response, @Param('handle') handle: string) {
+    const others = (await this.sessions.listForUser(req.user!.userId, this.browser.currentId(req))).filter((s) => !s.current);
+    const id = this.browser.idForHandle(handle, others.map((s) => s.id));
+    const revoked = id !== undefined && (await this.sessions.revoke(req.user!.userId, id));
     this.browser.flash(req, revoked ? 'success' : 'warning', revoked ? 'That session is signed out.' : 'That session was already gone.');
     res.redirect(303, '/account/sessions');
   }
