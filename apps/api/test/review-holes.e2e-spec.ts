@@ -1,3 +1,4 @@
+import { AdminUsersService } from '@app/admin';
 import { PASSWORD, SESSION_STORES, useAccountsStack } from './support/accounts-suite.js';
 
 /**
@@ -73,5 +74,27 @@ describe.each(SESSION_STORES)('review holes (%s sessions)', (store) => {
     expect((await b.post(`/account/sessions/${handles[0]}/revoke`)).status).toBe(303);
     expect((await other.get('/account')).status).toBe(303);
     expect((await b.get('/account')).status).toBe(200);
+  });
+
+  it.each([
+    ['granting', ['user', 'dev']],
+    ['removing', []],
+  ])('rotates the session id on the next request after an admin changes the roles (%s)', async (_label, roles) => {
+    const { email, b } = await t.member(`roles-${roles.length}`);
+    expect((await b.get('/account')).status).toBe(200);
+    const before = b.cookie!;
+    const admin = t.stack.api.get(AdminUsersService);
+    expect(await admin.setRoles('00000000-0000-4000-8000-000000000000', await t.userIdOf(email), roles)).toBe(true);
+
+    const next = await b.get('/account');
+    expect(next.status).toBe(200);
+    expect(b.cookie).toBeDefined();
+    expect(b.cookie).not.toBe(before); // a new id was issued
+    const replay = t.browser();
+    replay.cookie = before;
+    expect((await replay.get('/account')).status).toBe(303); // the old id is gone
+    const after = b.cookie;
+    expect((await b.get('/account')).status).toBe(200);
+    expect(b.cookie ?? after).toBe(after); // no further rotation without a change
   });
 });

@@ -33,6 +33,14 @@ export class SessionPrincipalMiddleware implements NestMiddleware {
         next();
         return;
       }
+      // A privilege change (an admin granting or removing a role) rotates the session id on the
+      // user's next request: the session remembers the roles it was last issued under.
+      const privileges = [...state.roles].sort().join(',');
+      if (session.privileges === undefined) {
+        session.privileges = privileges;
+      } else if (session.privileges !== privileges) {
+        await session.regenerateWith({ userId: state.id, authEpoch: state.authEpoch, privileges });
+      }
       req.user = {
         userId: state.id,
         email: state.email,
