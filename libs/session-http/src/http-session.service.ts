@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
+import { SessionService } from '@app/session';
 import type { Request, Response } from 'express';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { STATE, type Session } from './session.js';
@@ -27,7 +28,10 @@ function sessionOf(req: Request): Session {
  */
 @Injectable()
 export class HttpSessionService {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly sessions: SessionService,
+  ) {}
 
   /**
    * An opaque name for a session in pages and forms ("sign out that device"): an HMAC of the id
@@ -53,6 +57,8 @@ export class HttpSessionService {
    */
   async signIn(req: Request, userId: string, authEpoch: number): Promise<void> {
     await sessionOf(req).regenerateWith({ userId, authEpoch });
+    // SESSION_MAX_PER_USER: the oldest sign-ins beyond the cap end now (req.session is the new one).
+    await this.sessions.endOldestBeyond(userId, this.config.session.maxPerUser, sessionOf(req).id);
   }
 
   /**

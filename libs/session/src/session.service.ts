@@ -53,6 +53,21 @@ export class SessionService {
     return this.store.destroyByUser(userId, exceptSessionId);
   }
 
+  /**
+   * Caps the user's sessions at `max` counting `keepSessionId` (the one just signed in): the
+   * oldest sign-ins beyond it end first. Resolves with how many ended.
+   */
+  async endOldestBeyond(userId: string, max: number, keepSessionId: string): Promise<number> {
+    const others = (await this.store.listByUser(userId)).filter(({ id }) => id !== keepSessionId);
+    const excess = others.length - Math.max(0, max - 1);
+    if (excess <= 0) {
+      return 0;
+    }
+    const oldest = others.sort((a, b) => a.record.createdAt - b.record.createdAt).slice(0, excess);
+    await Promise.all(oldest.map(({ id }) => this.store.destroy(id)));
+    return oldest.length;
+  }
+
   /** Removes expired records where the backend keeps them (see `SessionStore.reapExpired`). */
   reapExpired(): Promise<number> {
     return this.store.reapExpired();

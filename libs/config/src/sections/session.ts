@@ -38,6 +38,12 @@ export class SessionVariables {
   @IsOptional()
   @Matches(/^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}$/, { message: 'must be a valid cookie name' })
   SESSION_COOKIE_NAME?: string;
+
+  @Transform(toInt)
+  @Min(1)
+  @Max(10000)
+  @IsInt()
+  SESSION_MAX_PER_USER: number;
 }
 
 export interface SessionConfig {
@@ -51,6 +57,8 @@ export interface SessionConfig {
   /** `__Host-sid` in production (Secure, Path=/, no Domain are then enforced by browsers). */
   readonly cookieName: string;
   readonly secureCookie: boolean;
+  /** At most this many sessions per user; signing in beyond it ends the oldest. */
+  readonly maxPerUser: number;
 }
 
 type Env = SessionVariables & Pick<RedisVariables, 'REDIS_URL'> & NodeEnvVariables;
@@ -96,6 +104,7 @@ const LIFETIMES: Defaults<SessionVariables> = {
   SESSION_DIR: '.data/sessions',
   SESSION_IDLE_TTL_SECONDS: '86400',
   SESSION_ABSOLUTE_TTL_SECONDS: '604800',
+  SESSION_MAX_PER_USER: '20',
 };
 // The local secret is a placeholder on purpose: the production check above refuses it.
 const LOCAL: Defaults<SessionVariables> = { ...LIFETIMES, SESSION_SECRET: 'development-only-session-secret-change-me' };
@@ -113,5 +122,6 @@ export const session = defineSection({
     absoluteTtlMs: env.SESSION_ABSOLUTE_TTL_SECONDS * 1000,
     cookieName: env.SESSION_COOKIE_NAME ?? (isProduction(env) ? '__Host-sid' : 'sid'),
     secureCookie: isProduction(env),
+    maxPerUser: env.SESSION_MAX_PER_USER,
   }),
 });
