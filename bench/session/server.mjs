@@ -48,7 +48,11 @@ if (mode === 'twin') {
     }),
   );
 } else {
-  const lib = await import(pathToFileURL(join(DIST, 'libs/session/src/index.js')).href);
+  // Store classes straight from their modules: the lib's barrel exports only what the apps use.
+  const lib = {
+    ...(await import(pathToFileURL(join(DIST, 'libs/session/src/stores/redis-session-store.js')).href)),
+    ...(await import(pathToFileURL(join(DIST, 'libs/session/src/stores/file-session-store.js')).href)),
+  };
   let store;
   if (mode === 'ours-redis') {
     const { createRedisConnection, waitUntilReady } = await import(pathToFileURL(join(DIST, 'libs/redis/src/index.js')).href);
@@ -59,7 +63,11 @@ if (mode === 'twin') {
     sessionsDir = mkdtempSync(join(tmpdir(), 'bench-sessions-'));
     store = new lib.FileSessionStore({ dir: sessionsDir, lifetime, secrets: [SECRET] });
   }
-  app.use(lib.createSessionMiddleware({ store, secrets: [SECRET], cookieName: 'sid', secure: false, lifetime }));
+  // The middleware is the api's (libs/session-http); a failed save answers a bare 503 here, as
+  // the api's error filter would (it never happens in this benchmark).
+  const http = await import(pathToFileURL(join(DIST, 'libs/session-http/src/session.middleware.js')).href);
+  const onSaveFailed = (_error, _req, res) => res.status(503).end();
+  app.use(http.createSessionMiddleware({ store, secrets: [SECRET], cookieName: 'sid', secure: false, lifetime, onSaveFailed }));
 }
 
 app.get('/read', (req, res) => res.json({ n: req.session.n ?? 0 }));
