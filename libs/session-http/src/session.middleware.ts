@@ -1,32 +1,11 @@
 import { DependencyUnavailableError } from '@app/errors';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { generateSessionId, type SessionLifetime, type SessionStore } from '@app/session';
+import { generateSessionId, type SessionStore } from '@app/session';
 import { hookResponse, isHooked, type ResponseMethod, type SessionResponseHooks } from './response-hooks.js';
 import { type BrowserBinding, type SessionCookieSettings, sessionCookieUpdate } from './session-cookie.js';
 import { cachedVerifier, formTokenFor, isFormTokenOf, readCookie, verifyBrowserBinding, type VerifiedSessionId } from './signed-session-id.js';
 import { recordOf, serialize, Session, STATE, type SessionOps, type SessionState } from './session.js';
-
-export interface SessionMiddlewareOptions {
-  store: SessionStore;
-  /** Newest first: the newest signs, every one verifies. */
-  secrets: readonly string[];
-  cookieName: string;
-  secure: boolean;
-  lifetime: SessionLifetime;
-  /**
-   * An unchanged session is touched (its idle deadline slid) at most this often, so that a
-   * page view costs one store read and not a read plus a write.
-   */
-  touchIntervalMs?: number;
-  /** Milliseconds since the epoch; injectable so that tests control time instead of sleeping. */
-  now?: () => number;
-  /**
-   * Answers a request whose session could not be saved after its page was rendered (the store
-   * failed at the last moment). The app passes its one error path, so this 503 looks like
-   * every other; the response has not been sent yet.
-   */
-  onSaveFailed: (error: DependencyUnavailableError, req: Request, res: Response) => void;
-}
+import type { SessionMiddlewareOptions } from './session-middleware-options.js';
 
 const USER_AGENT_MAX = 256;
 
@@ -34,9 +13,8 @@ const USER_AGENT_MAX = 256;
  * Why not express-session: measured on this machine (docs/benchmarks.md), and for behaviour we
  * must not have. express-session touches the store on every request that reads a session (a
  * write per page view), re-creates a destroyed session when a slow request saves late, accepts
- * any well-signed id without asking whether we issued it, and has no absolute lifetime.
- * This middleware keeps its surface (`req.session` with regenerate/save/destroy/reload), which
- * is all passport needs.
+ * any well-signed id without asking whether we issued it, and has no absolute lifetime. We keep
+ * its surface (`req.session` with regenerate/save/destroy/reload), which is all passport needs.
  */
 export function createSessionMiddleware(options: SessionMiddlewareOptions): RequestHandler {
   const { lifetime } = options;
@@ -194,9 +172,8 @@ class RequestSession implements SessionOps, SessionResponseHooks {
   }
 
   /**
-   * Any store error becomes "the session store is unavailable" (a 503), never a 500. The
-   * sessions involved are not written again as the error response goes out, and the browser's
-   * cookie is left as it was: we do not know what the store holds.
+   * Any store error becomes "the session store is unavailable" (a 503), never a 500; the sessions
+   * involved are not written again, and the cookie stays as it was (the store's state is unknown).
    */
   private async storeCall<T>(call: Promise<T>, ...sessions: Session[]): Promise<T> {
     try {
