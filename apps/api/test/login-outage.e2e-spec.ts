@@ -26,6 +26,16 @@ async function signedIn(http: ReturnType<typeof request>): Promise<FormClient> {
   return b;
 }
 
+/** The api with Redis sessions reached through a proxy on `proxyPort`, its own database and the test user. */
+async function apiBehindRedisProxy(label: string, proxyPort: number) {
+  const db = await createTestDatabase(label);
+  const app = await startApi({
+    env: testEnv({ DATABASE_URL: db.url, REDIS_URL: withHostPort(testRedisUrl(), '127.0.0.1', proxyPort), SESSION_STORE: 'redis' }),
+  });
+  await withUser(app);
+  return { db, app, http: request(app.getHttpServer()) };
+}
+
 function expect503(res: request.Response): void {
   expect([res.status, res.text.includes('Service unavailable')]).toEqual([503, true]);
   expect(res.headers['retry-after']).toMatch(/^\d+$/);
@@ -44,14 +54,9 @@ describe('login while Redis is down (connections refused)', () => {
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    db = await createTestDatabase('login_outage');
     const target = new URL(testRedisUrl());
     proxy = await new TcpProxy(target.hostname, Number(target.port || 6379)).start();
-    app = await startApi({
-      env: testEnv({ DATABASE_URL: db.url, REDIS_URL: withHostPort(testRedisUrl(), '127.0.0.1', proxy.port), SESSION_STORE: 'redis' }),
-    });
-    http = request(app.getHttpServer());
-    await withUser(app);
+    ({ db, app, http } = await apiBehindRedisProxy('login_outage', proxy.port));
   });
 
   afterAll(async () => {
@@ -142,13 +147,8 @@ describe('login and logout while Redis commands time out', () => {
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    db = await createTestDatabase('login_timeout');
     proxy = await new HangingProxy(new URL(testRedisUrl())).start();
-    app = await startApi({
-      env: testEnv({ DATABASE_URL: db.url, REDIS_URL: withHostPort(testRedisUrl(), '127.0.0.1', proxy.port), SESSION_STORE: 'redis' }),
-    });
-    http = request(app.getHttpServer());
-    await withUser(app);
+    ({ db, app, http } = await apiBehindRedisProxy('login_timeout', proxy.port));
   });
 
   afterAll(async () => {
