@@ -229,3 +229,23 @@ describe('password hashing concurrency', () => {
     expect(problemsOf({ ...LOCAL, AUTH_HASH_CONCURRENCY: 'many' })).toEqual(['AUTH_HASH_CONCURRENCY must be an integer number']);
   });
 });
+
+describe('session cookie name', () => {
+  it.each(['sid', 'session', '__Secure-sid', '__host-sid'])(
+    'refuses SESSION_COOKIE_NAME=%s in production (the __Host- prefix is required)',
+    (name) => {
+      expect(problemsOf({ ...PROD_OK, SESSION_COOKIE_NAME: name }).join('\n')).toMatch(
+        /SESSION_COOKIE_NAME must start with __Host- in production/,
+      );
+    },
+  );
+
+  it('accepts a __Host- name in production, and uses __Host-sid when unset', () => {
+    expect(toAppConfig(validateEnv({ ...PROD_OK, SESSION_COOKIE_NAME: '__Host-app' })).session.cookieName).toBe('__Host-app');
+    expect(toAppConfig(validateEnv(PROD_OK)).session.cookieName).toBe('__Host-sid');
+  });
+
+  it('lets development use any valid name', () => {
+    expect(toAppConfig(validateEnv({ ...LOCAL, SESSION_COOKIE_NAME: 'sid' })).session.cookieName).toBe('sid');
+  });
+});
