@@ -94,13 +94,22 @@ export async function checkReachable(dir: string, owner: RunAs): Promise<void> {
   }
 }
 
+/**
+ * The environment PostgreSQL's own programs run with: the caller's, in the C locale so their
+ * messages (which recovery parses) read the same everywhere. This lib sits below libs/config (it
+ * starts the database config then points at), so it passes the environment on as it is.
+ */
+export function serverEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, LC_ALL: 'C' };
+}
+
 /** Runs one of the binaries to its end (as `owner`), failing with the last lines of its output. */
 export function runBinary(command: string, args: string[], owner: RunAs, failure: string): Promise<void> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, {
       ...owner,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LC_ALL: 'C' },
+      env: serverEnv(),
     });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadBinaries, runAs } from './binaries.js';
+import { loadBinaries, runAs, serverEnv } from './binaries.js';
 import { acceptsConnections } from './connection.js';
 import { type Layout, readPassword, readPort, writePort } from './data-dir.js';
 import { choosePort, freePort } from './ports.js';
@@ -104,7 +104,7 @@ async function spawnPostmaster(
       ...owner,
       detached: true,
       stdio: ['ignore', logHandle.fd, logHandle.fd],
-      env: { ...process.env, LC_ALL: 'C' },
+      env: serverEnv(),
     });
     child.once('exit', () => (exited = true));
     child.once('error', () => (exited = true));

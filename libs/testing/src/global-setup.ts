@@ -133,6 +133,8 @@ async function startRedis(): Promise<string> {
 }
 
 export default async function globalSetup(_globalConfig: unknown, projectConfig: JestProjectConfig): Promise<void> {
+  // Jest loads this file without the @app/* mapping, so libs/config's processEnv() is out of
+  // reach; and the point is to write the variables the test workers inherit.
   const env = process.env;
   const [postgresUrl, redisUrl] = await Promise.all([
     env.TEST_DATABASE_URL

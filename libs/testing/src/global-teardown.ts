@@ -20,6 +20,7 @@ export default async function globalTeardown(): Promise<void> {
     clearTimeout(timer);
   }
   services.redis = undefined;
+  // Loaded by jest without the @app/* mapping (see global-setup.ts): process.env directly.
   if (services.postgres && process.env.TEST_EMBEDDED_PG_STOP === '1') {
     await services.postgres.lib.stopEmbeddedPostgres(services.postgres.dataDir);
   }
