@@ -17,10 +17,11 @@ export class AppConfigModule {
     const hermetic = options.env !== undefined;
     let built: AppConfig | undefined;
     const nestConfig = ConfigModule.forRoot({
-      ignoreEnvFile: hermetic,
+      // Every entry point has already read `.env` into the environment (prepareEnvironment(),
+      // which only fills what the real environment leaves unset); reading it again is waste.
+      ignoreEnvFile: true,
       ignoreEnvVars: hermetic,
       skipProcessEnv: hermetic,
-      // `.env` only fills what the real environment leaves unset.
       validate: (raw) => {
         const env = validateEnv({ ...raw, ...options.env });
         built = toAppConfig(env);
