@@ -23,6 +23,11 @@ export const MAIL_SAMPLES: { readonly [T in MailTemplateName]: MailTemplates[T] 
     loginUrl: 'https://app.example.org/login',
     resetUrl: 'https://app.example.org/forgot-password',
   },
+  invitation: {
+    firstName: 'Ada',
+    inviteUrl: 'https://app.example.org/accept-invitation?token=sample-invite-token',
+    expiresInHours: 48,
+  },
   test: { requestedAt: '2026-11-27T08:00:00.000Z' },
   'error-report': {
     environment: 'production',

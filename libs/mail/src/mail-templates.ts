@@ -14,6 +14,8 @@ export interface MailTemplates {
   'email-changed': { firstName: string; newEmailHint: string; loginUrl: string };
   /** Sent when someone tries to register an address that already has an account. */
   'account-exists': { firstName: string; loginUrl: string; resetUrl: string };
+  /** To a person an admin created an account for: a single-use link to choose their password. */
+  invitation: { firstName: string; inviteUrl: string; expiresInHours: number };
   /** `npm run cli -- mail:test <to>`: proves SMTP works end to end. */
   test: { requestedAt: string };
   'error-report': ErrorReportPayload & { environment: string };
@@ -28,6 +30,7 @@ export const MAIL_SUBJECTS: { readonly [T in MailTemplateName]: (data: MailTempl
   'password-changed': () => 'Your password was changed',
   'email-changed': () => 'Your email address was changed',
   'account-exists': () => 'You already have an account',
+  invitation: () => 'Your new account: choose a password',
   test: () => 'Test mail',
   'error-report': (d) =>
     `[${d.environment}] ${d.errorName} ${d.source === 'job' ? `in job ${d.jobName ?? '?'}` : `at ${d.method ?? ''} ${d.route ?? ''}`}`.slice(0, 200),

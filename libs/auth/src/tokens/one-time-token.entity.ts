@@ -1,7 +1,8 @@
 import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { User } from '../users/user.entity.js';
 
-export const TOKEN_PURPOSES = ['confirm-email', 'reset-password'] as const;
+/** `invite`: an admin-created account's set-password link (it confirms the address too). */
+export const TOKEN_PURPOSES = ['confirm-email', 'reset-password', 'invite'] as const;
 export type TokenPurpose = (typeof TOKEN_PURPOSES)[number];
 
 /** A single-use, expiring secret mailed to a user; only its SHA-256 digest is stored. */
