@@ -6,3 +6,4 @@ export { freePort, spawnBuiltApp, type SpawnedApp } from './spawn-app.js';
 export { SmtpSink, type ReceivedMail, type SmtpGate } from './smtp-sink.js';
 export { runCli, type CliResult } from './run-cli.js';
 export { jobCompleted } from './job-state.js';
+export { LdapServer, type LdapPerson, LDAP_ROOT_DN, LDAP_ROOT_PASSWORD, LDAP_SERVICE_DN, LDAP_SERVICE_PASSWORD, LDAP_SUFFIX } from './ldap-server.js';
