@@ -19,3 +19,4 @@ export { splitList } from './sections/parse.js';
 export { QUEUE_BACKENDS, type QueueBackendKind } from './sections/queue.js';
 export { SESSION_STORES, type SessionStoreKind } from './sections/session.js';
 export { validateEnv } from './validate-env.js';
+export { configVariableNames } from './variable-names.js';
