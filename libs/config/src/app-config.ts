@@ -3,8 +3,10 @@ import { app, type AppInfoConfig } from './sections/app.js';
 import { auth, type AuthConfig } from './sections/auth.js';
 import { database, type DatabaseConfig } from './sections/database.js';
 import { http, type HttpConfig } from './sections/http.js';
+import { ldap, type LdapConfig } from './sections/ldap.js';
 import { logging, type LogConfig } from './sections/logging.js';
 import { mail, type MailConfig } from './sections/mail.js';
+import { metrics, type MetricsConfig } from './sections/metrics.js';
 import { nodeEnv, type NodeEnv } from './sections/node-env.js';
 import { queue, type QueueConfig } from './sections/queue.js';
 import { redis, type RedisConfig } from './sections/redis.js';
@@ -30,6 +32,10 @@ export abstract class AppConfig {
   readonly worker: WorkerConfig;
   readonly mail: MailConfig;
   readonly auth: AuthConfig;
+  /** Prometheus: METRICS_PORT listener and/or token-guarded /metrics on the api. */
+  readonly metrics: MetricsConfig;
+  /** null: LDAP sign-in is off (AUTH_LDAP_URL unset). */
+  readonly ldap: LdapConfig | null;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -45,5 +51,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     worker: worker.build(env),
     mail: mail.build(env),
     auth: auth.build(env),
+    metrics: metrics.build(env),
+    ldap: ldap.build(env),
   };
 }

@@ -2,8 +2,10 @@ import { app } from './sections/app.js';
 import { auth } from './sections/auth.js';
 import { database } from './sections/database.js';
 import { http } from './sections/http.js';
+import { ldap } from './sections/ldap.js';
 import { logging } from './sections/logging.js';
 import { mail } from './sections/mail.js';
+import { metrics } from './sections/metrics.js';
 import { nodeEnv } from './sections/node-env.js';
 import { queue } from './sections/queue.js';
 import { redis } from './sections/redis.js';
@@ -14,7 +16,7 @@ import { worker } from './sections/worker.js';
  * One file per concern under `sections/`, each holding its variables' schema, defaults, checks
  * and mapping. The order here is the order their problems are listed in.
  */
-export const SECTIONS = [nodeEnv, app, http, database, redis, session, auth, queue, worker, mail, logging] as const;
+export const SECTIONS = [nodeEnv, app, http, database, redis, session, auth, ldap, queue, worker, mail, metrics, logging] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 

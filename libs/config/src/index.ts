@@ -13,6 +13,7 @@ export {
 export { processEnv } from './process-env.js';
 export { projectRoot } from './project-root.js';
 export { defaultHashConcurrency } from './sections/auth.js';
+export { type LdapConfig, normalizeDn } from './sections/ldap.js';
 export { LOG_LEVELS, type LogLevel } from './sections/logging.js';
 export { NODE_ENVS, type NodeEnv } from './sections/node-env.js';
 export { splitList } from './sections/parse.js';
