@@ -27,7 +27,11 @@ const raw = readFileSync(join(root, 'docker/compose.yml'), 'utf8');
 const caddyfile = readFileSync(join(root, 'docker/Caddyfile'), 'utf8');
 
 // What an operator exports before `docker compose up` (the file's own instructions).
-const SHELL = { SESSION_SECRET: 'x9Lq2vTz8RkW4mNp7YcB3hJd6FsA1eGu5oKi0Zr', POSTGRES_PASSWORD: 'c0ffee1234abcd5678ef90aa' };
+const SHELL = {
+  SESSION_SECRET: 'x9Lq2vTz8RkW4mNp7YcB3hJd6FsA1eGu5oKi0Zr',
+  POSTGRES_PASSWORD: 'c0ffee1234abcd5678ef90aa',
+  AUTH_TOTP_ENCRYPTION_KEY: '5f0e3c9a1b7d24e68f0a3c5e7b9d1f2a4c6e8a0b2d4f6a8c0e2a4c6e8f0a1b3c',
+};
 
 /** Compose's interpolation: ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:?error}, ${VAR?error}, $$. */
 function interpolate(value: string, shell: Record<string, string>): string {
@@ -77,8 +81,10 @@ describe('docker/compose.yml', () => {
   });
 
   it('refuses to start without the secrets, and commits none', () => {
-    expect(() => load({ POSTGRES_PASSWORD: SHELL.POSTGRES_PASSWORD })).toThrow(/SESSION_SECRET/);
-    expect(() => load({ SESSION_SECRET: SHELL.SESSION_SECRET })).toThrow(/POSTGRES_PASSWORD/);
+    const without = (name: keyof typeof SHELL) => Object.fromEntries(Object.entries(SHELL).filter(([key]) => key !== name));
+    expect(() => load(without('SESSION_SECRET'))).toThrow(/SESSION_SECRET/);
+    expect(() => load(without('POSTGRES_PASSWORD'))).toThrow(/POSTGRES_PASSWORD/);
+    expect(() => load(without('AUTH_TOTP_ENCRYPTION_KEY'))).toThrow(/AUTH_TOTP_ENCRYPTION_KEY/);
     expect(raw).not.toMatch(/SESSION_SECRET:\s*"?\$\{SESSION_SECRET:-/);
     expect(raw).not.toMatch(/POSTGRES_PASSWORD:-/);
   });

@@ -66,6 +66,7 @@ describe('same-origin check on the address the api listens on', () => {
       NODE_ENV: 'production',
       APP_BASE_URL: 'https://app.example.org',
       SESSION_SECRET: 'Jx0l9V2qk3mJmQ1Pz7cYb8e4W5rT6uI0oP9aS8dF7gH6',
+      AUTH_TOTP_ENCRYPTION_KEY: 'q0N1oG8y3f1Yv9bq1m3Jw5ZxK2pT7rL4sE6dH8cU0aI=',
       SMTP_URL: 'smtp://127.0.0.1:1',
       MAIL_FROM: 'App <no-reply@example.org>',
       DATABASE_RUN_MIGRATIONS: 'true',

@@ -15,8 +15,8 @@ describe('api process start', () => {
     const app = spawnBuiltApp('api', { NODE_ENV: 'production', PORT: 'http', LOG_LEVEL: 'chatty' });
     expect(await app.exited).toBe(1);
     const out = app.output();
-    expect(out).toContain('api cannot start. Invalid configuration (7 problems)');
-    for (const name of ['PORT', 'LOG_LEVEL', 'APP_BASE_URL', 'DATABASE_URL', 'SESSION_SECRET', 'MAIL_FROM', 'SMTP_URL']) {
+    expect(out).toContain('api cannot start. Invalid configuration (8 problems)');
+    for (const name of ['PORT', 'LOG_LEVEL', 'APP_BASE_URL', 'DATABASE_URL', 'SESSION_SECRET', 'MAIL_FROM', 'SMTP_URL', 'AUTH_TOTP_ENCRYPTION_KEY']) {
       expect(out).toMatch(new RegExp(`- ${name} `));
     }
     expect(out.match(/Invalid configuration/g)).toHaveLength(1);

@@ -14,6 +14,7 @@ const PROD_OK = {
   SESSION_SECRET: 'Jx0l9V2qk3mJmQ1Pz7cYb8e4W5rT6uI0oP9aS8dF7gH6',
   SMTP_URL: 'smtps://mailer:pw@smtp.example.org:465',
   MAIL_FROM: 'App <no-reply@example.org>',
+  AUTH_TOTP_ENCRYPTION_KEY: 'q0N1oG8y3f1Yv9bq1m3Jw5ZxK2pT7rL4sE6dH8cU0aI=',
 };
 
 const packageName = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { name: string }).name;

@@ -119,6 +119,14 @@ export class AuthVariables {
   AUTH_RESET_TOKEN_TTL_MINUTES: number;
 
   /** Accounts created on first start if no user has the address yet ("email:password" optional part). */
+  /**
+   * Encrypts second-factor (TOTP) secrets at rest with AES-256-GCM: 32 random bytes, as 64 hex
+   * digits or base64. A comma-separated list, newest first: the newest encrypts, every entry
+   * decrypts, so the key can be rotated without anyone losing their second factor.
+   */
+  @IsString()
+  AUTH_TOTP_ENCRYPTION_KEY: string;
+
   @IsOptional()
   @IsEmail({}, { message: 'must be an email address' })
   SEED_ADMIN_EMAIL?: string;
@@ -164,6 +172,8 @@ export interface AuthConfig {
   readonly formLimit: { readonly perIp: number; readonly perTarget: number; readonly windowSeconds: number };
   readonly confirmTokenTtlMs: number;
   readonly resetTokenTtlMs: number;
+  /** AES-256-GCM keys for TOTP secrets at rest, newest first (see totpKeysOf). */
+  readonly totpKeys: readonly Buffer[];
   /** Accounts ensured at start; a seed without a password gets a generated one (printed once, development only). */
   readonly seeds: readonly { readonly role: SeedRole; readonly email: string; readonly password?: string }[];
 }
@@ -181,6 +191,31 @@ export function defaultHashConcurrency(): number {
 }
 
 type Env = AuthVariables & NodeEnvVariables;
+
+/** The local default, refused in production like the local session secret. */
+const DEVELOPMENT_TOTP_KEY = '646576656c6f706d656e742d6f6e6c792d746f74702d6b65792d6368616e6765';
+
+/** Each entry of AUTH_TOTP_ENCRYPTION_KEY as 32 bytes, or null when one is not 64 hex digits or base64 of 32 bytes. */
+export function totpKeysOf(value: string | undefined): Buffer[] | null {
+  const entries = (value ?? '').split(',').map((entry) => entry.trim());
+  const keys = entries.map((entry) =>
+    /^[0-9a-f]{64}$/i.test(entry) ? Buffer.from(entry, 'hex') : /^[A-Za-z0-9+/]{43}=?$/.test(entry) ? Buffer.from(entry, 'base64') : null,
+  );
+  return keys.every((key): key is Buffer => key?.length === 32) ? keys : null;
+}
+
+function totpKeyProblems(env: Env): string[] {
+  if (env.AUTH_TOTP_ENCRYPTION_KEY === undefined) {
+    return []; // reported as missing by the schema
+  }
+  if (!totpKeysOf(env.AUTH_TOTP_ENCRYPTION_KEY)) {
+    return ['AUTH_TOTP_ENCRYPTION_KEY must be 32 random bytes as 64 hex digits or base64 (comma-separated, newest first; try: openssl rand -hex 32)'];
+  }
+  if (isProduction(env) && env.AUTH_TOTP_ENCRYPTION_KEY.split(',').some((entry) => entry.trim() === DEVELOPMENT_TOTP_KEY)) {
+    return ['AUTH_TOTP_ENCRYPTION_KEY must not be the development key in production (try: openssl rand -hex 32)'];
+  }
+  return [];
+}
 
 const seedAccounts = (env: Env) =>
   (
@@ -208,21 +243,24 @@ const POLICY: Defaults<AuthVariables> = {
   AUTH_RESET_TOKEN_TTL_MINUTES: '60',
 };
 // A fresh clone gets an admin (password generated and printed once).
-const LOCAL: Defaults<AuthVariables> = { ...POLICY, SEED_ADMIN_EMAIL: 'admin@example.com' };
+const LOCAL: Defaults<AuthVariables> = { ...POLICY, SEED_ADMIN_EMAIL: 'admin@example.com', AUTH_TOTP_ENCRYPTION_KEY: DEVELOPMENT_TOTP_KEY };
 
 export const auth = defineSection({
   schema: AuthVariables,
   defaults: { development: LOCAL, test: LOCAL, production: POLICY },
+  requiredInProduction: ['AUTH_TOTP_ENCRYPTION_KEY'],
   // A seed account with a generated password nobody ever sees would be an admin no one controls.
-  check: (env: Env) =>
-    isProduction(env)
+  check: (env: Env) => [
+    ...totpKeyProblems(env),
+    ...(isProduction(env)
       ? seedAccounts(env)
           .filter((seed) => !seed.password)
           .map(({ role }) => {
             const name = `SEED_${role.toUpperCase()}`;
             return `${name}_PASSWORD is required in production when ${name}_EMAIL is set`;
           })
-      : [],
+      : []),
+  ],
   build: (env: Env): AuthConfig => ({
     requireEmailConfirmation: env.AUTH_REQUIRE_EMAIL_CONFIRMATION,
     maxFailuresPerAccount: env.AUTH_MAX_FAILURES_PER_ACCOUNT,
@@ -235,6 +273,7 @@ export const auth = defineSection({
     formLimit: { perIp: env.AUTH_FORM_LIMIT_PER_IP, perTarget: env.AUTH_FORM_LIMIT_PER_TARGET, windowSeconds: env.AUTH_FORM_LIMIT_WINDOW_SECONDS },
     confirmTokenTtlMs: env.AUTH_CONFIRM_TOKEN_TTL_HOURS * 3_600_000,
     resetTokenTtlMs: env.AUTH_RESET_TOKEN_TTL_MINUTES * 60_000,
+    totpKeys: totpKeysOf(env.AUTH_TOTP_ENCRYPTION_KEY) ?? [],
     seeds: seedAccounts(env),
   }),
 });
