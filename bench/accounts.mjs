@@ -3,7 +3,7 @@
 //   session; each with a sign-in form fetched before the measured window) versus raw
 //   argon2.verify of the same parameters in one Node process, pinned to the same cores, at the
 //   concurrency that gives raw verification its best rate here (1, 2 or 4 at a time, picked
-//   during warm-up). Target: at least 0.95x.
+//   during warm-up). Target: at least 0.9x (issue 12; the framework-free floor reached 0.93-0.95x).
 // - the floor: the same I/O as a login with no framework (bench/accounts/login-floor.mjs), to
 //   tell what any login costs on this machine from what ours adds.
 // - requests/s of an authenticated page (GET /account with a session cookie), and of
@@ -187,7 +187,7 @@ export async function accountsBench() {
       const list = (xs) => xs.map((r) => r.toFixed(2)).join(', ');
       const ratio = median(ratios.ours);
       console.log(
-        `login / raw argon2: ${ratio.toFixed(2)}x (rounds: ${list(ratios.ours)}; target >= 0.95x) ${ratio >= 0.95 ? 'MET' : 'NOT MET'}`,
+        `login / raw argon2: ${ratio.toFixed(2)}x (rounds: ${list(ratios.ours)}; target >= 0.9x) ${ratio >= 0.9 ? 'MET' : 'NOT MET'}`,
       );
       console.log(
         `floor / raw argon2: ${median(ratios.floor).toFixed(2)}x (rounds: ${list(ratios.floor)}): the most any login doing this I/O reached here`,
