@@ -2,10 +2,12 @@
 // at all, so that bench/accounts.mjs can tell the cost of a login's unavoidable work from the
 // cost of ours. `node bench/accounts/login-floor.mjs <port> <database-url> <redis-url>`.
 //
-// Per login, like the api: read the form body; read the account's and the IP's failure counters
-// (Redis, one round trip); look the user up (PostgreSQL); Argon2id verification through a gate of
-// one hash per available core (as the api's default); replace the pre-login session with a new
-// one (Redis, one round trip); record the login time (PostgreSQL); answer 303 with the cookie.
+// Per login, like the api: read the form body; reserve the attempt on the three failure counters
+// (Redis, one script, the api's own RedisAttemptCounters) while the user is looked up
+// (PostgreSQL); Argon2id verification through a gate of one hash per available core (as the
+// api's default); hand the reservation back (Redis, not awaited, as the api does); replace the
+// pre-login session with a new one (Redis, one round trip); record the login time (PostgreSQL);
+// answer 303 with the cookie.
 // Nothing else: no CSRF check, no signed cookie, no logging, no security headers.
 // GET /login hands out a session cookie and a form token, so the login client can drive both.
 import { randomBytes } from 'node:crypto';
@@ -14,6 +16,7 @@ import argon2 from 'argon2';
 import { Redis } from 'ioredis';
 import pLimit from 'p-limit';
 import pg from 'pg';
+import { RedisAttemptCounters } from '../../dist/libs/auth/src/login/attempt-counters.js';
 import { defaultHashConcurrency } from '../../dist/libs/config/src/index.js';
 
 const [port, databaseUrl, redisUrl] = process.argv.slice(2);
@@ -22,6 +25,7 @@ const PASSWORD = 'a benchmark passphrase of decent length';
 const prefix = `bench-floor-${process.pid}:`;
 
 const redis = new Redis(redisUrl);
+const counters = new RedisAttemptCounters(redis, 900_000);
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
 // The api's default gate (one hash per core), so both sides hash the same way.
 const gate = pLimit(defaultHashConcurrency());
@@ -36,17 +40,19 @@ const cookieOf = (header) => /(?:^|;\s*)sid=([^;]+)/.exec(header ?? '')?.[1];
 async function login(req, res, body) {
   const form = new URLSearchParams(body);
   const email = form.get('email')?.toLowerCase() ?? '';
-  const [account, ip] = await redis.mget(`${prefix}fail:${email}`, `${prefix}fail:${req.socket.remoteAddress}`);
-  if (Number(account) >= 1000 || Number(ip) >= 100000) {
+  const keys = [`${prefix}ac:${email}.${req.socket.remoteAddress}`, `${prefix}c:${req.socket.remoteAddress}`, `${prefix}a:${email}`];
+  const lookup = pool.query('SELECT id, hash FROM floor_users WHERE email = $1', [email]);
+  const waitMs = await counters.reserve(keys.map((key, i) => ({ key, limit: [1000, 100000, 100000][i] })));
+  if (waitMs > 0) {
     res.writeHead(429).end();
     return;
   }
-  const { rows } = await pool.query('SELECT id, hash FROM floor_users WHERE email = $1', [email]);
-  const user = rows[0];
+  const user = (await lookup).rows[0];
   if (!user || !(await gate(() => argon2.verify(user.hash, form.get('password') ?? '')))) {
     res.writeHead(401).end();
     return;
   }
+  counters.refund(keys, ['clear', 'decrement', 'decrement']).catch((error) => console.error(error));
   const sid = randomBytes(32).toString('base64url');
   await redis
     .multi()
