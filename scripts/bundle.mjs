@@ -28,6 +28,8 @@ const external = [
   '@fastify/static',
   // Native addon: finds its compiled binary relative to its own file at run time.
   'argon2',
+  // Loaded only when AWS_SECRETS_MANAGER_SECRET_ID is set; outside, it costs the other starts nothing.
+  '@aws-sdk/client-secrets-manager',
 ];
 
 await Promise.all(

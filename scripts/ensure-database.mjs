@@ -1,5 +1,5 @@
 // Makes sure `npm start` has a database before the api and worker start. Through the compiled
-// config lib, which reads .env and the environment exactly as the apps will:
+// config lib, which reads the configuration layers (.env, settings file, secrets) exactly as the apps will:
 //   - DATABASE_URL unset (development): the project's embedded PostgreSQL in .data/postgres is
 //     started, or attached to if it already runs; it has the database already.
 //   - DATABASE_URL set: creates that database if it is missing on that server, so a fresh clone
@@ -16,12 +16,19 @@ export async function ensureDatabaseExists(root) {
   try {
     // exportDatabaseUrl: false: the api and worker attach to the embedded server themselves (and
     // say so in their logs) instead of receiving its URL as if it were the user's DATABASE_URL.
-    prepared = await configLib.prepareEnvironment({ envFile: join(root, '.env'), exportDatabaseUrl: false, log: (line) => console.log(`> ${line}`) });
+    // exportEnvironment: false: they also read the configuration layers themselves (a secret read
+    // here and handed down would look like the operator's own variable, next to its _FILE).
+    prepared = await configLib.prepareEnvironment({
+      envFile: join(root, '.env'),
+      exportDatabaseUrl: false,
+      exportEnvironment: false,
+      log: (line) => console.log(`> ${line}`),
+    });
     if (prepared.embeddedDatabase) {
       console.log(`> ${prepared.databaseLine}`);
       return prepared;
     }
-    config = configLib.toAppConfig(configLib.validateEnv(configLib.processEnv()));
+    config = configLib.toAppConfig(configLib.validateEnv(prepared.env));
   } catch (error) {
     console.error(`\n${error.message}\n`);
     process.exit(1);

@@ -7,11 +7,13 @@ import { exposureWarning, urlToOpen } from './boot-messages.js';
 import { createApiApp } from './create-api-app.js';
 
 try {
-  // Before the config is validated: .env, and the embedded PostgreSQL when DATABASE_URL is unset.
+  // Before the config is validated and any module is built: the configuration layers (settings
+  // file, .env, secret files, AWS Secrets Manager), and the embedded PostgreSQL when DATABASE_URL is unset.
   const prepared = await prepareEnvironment();
   const app = await createApiApp();
   const config = app.get(AppConfig);
   const logger = new Logger('Api');
+  prepared.layerLines.forEach((line) => logger.log(line));
   logger.log(prepared.databaseLine);
   if (prepared.embeddedDatabase?.startedHere) {
     logger.log('embedded PostgreSQL keeps running after the api stops, for the next start; npm run db:stop stops it');

@@ -26,9 +26,10 @@ class StderrLogger extends ConsoleLogger {
  * for something the user typed.
  */
 try {
-  // Before the config is validated: .env, and the embedded PostgreSQL when DATABASE_URL is unset.
+  // Before the config is validated and any module is built: the configuration layers (settings
+  // file, .env, secret files, AWS Secrets Manager), and the embedded PostgreSQL when DATABASE_URL is unset.
   const prepared = await prepareEnvironment();
-  process.stderr.write(`${prepared.databaseLine}\n`);
+  process.stderr.write([...prepared.layerLines, prepared.databaseLine].map((line) => `${line}\n`).join(''));
   await CommandFactory.run(CliModule.forRoot(), {
     cliName: 'npm run cli --',
     logger: new StderrLogger({ logLevels: ['error', 'warn'] }),

@@ -5,11 +5,13 @@ import { closeOnSignals, exitOnStartupError } from '@app/core';
 import { createWorkerApp } from './create-worker-app.js';
 
 try {
-  // Before the config is validated: .env, and the embedded PostgreSQL when DATABASE_URL is unset.
+  // Before the config is validated and any module is built: the configuration layers (settings
+  // file, .env, secret files, AWS Secrets Manager), and the embedded PostgreSQL when DATABASE_URL is unset.
   const prepared = await prepareEnvironment();
   const app = await createWorkerApp();
   const { worker } = app.get(AppConfig);
   const logger = new Logger('Worker');
+  prepared.layerLines.forEach((line) => logger.log(line));
   logger.log(prepared.databaseLine);
   if (prepared.embeddedDatabase?.startedHere) {
     logger.log('embedded PostgreSQL keeps running after the worker stops, for the next start; npm run db:stop stops it');

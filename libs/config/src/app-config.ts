@@ -1,6 +1,8 @@
 import type { EnvironmentVariables } from './env.schema.js';
 import { app, type AppInfoConfig } from './sections/app.js';
 import { auth, type AuthConfig } from './sections/auth.js';
+import { cache, type CacheConfig } from './sections/cache.js';
+import { configSources, type ConfigSourcesConfig } from './sections/config-sources.js';
 import { database, type DatabaseConfig } from './sections/database.js';
 import { http, type HttpConfig } from './sections/http.js';
 import { ldap, type LdapConfig } from './sections/ldap.js';
@@ -27,6 +29,7 @@ export abstract class AppConfig {
   readonly database: DatabaseConfig;
   readonly redis: RedisConfig;
   readonly session: SessionConfig;
+  readonly cache: CacheConfig;
   readonly log: LogConfig;
   readonly queue: QueueConfig;
   readonly worker: WorkerConfig;
@@ -36,6 +39,8 @@ export abstract class AppConfig {
   readonly metrics: MetricsConfig;
   /** null: LDAP sign-in is off (AUTH_LDAP_URL unset). */
   readonly ldap: LdapConfig | null;
+  /** Where configuration came from besides the environment and `.env` (see config-layers.ts). */
+  readonly configSources: ConfigSourcesConfig;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -46,6 +51,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     database: database.build(env),
     redis: redis.build(env),
     session: session.build(env),
+    cache: cache.build(env),
     log: logging.build(env),
     queue: queue.build(env),
     worker: worker.build(env),
@@ -53,5 +59,6 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     auth: auth.build(env),
     metrics: metrics.build(env),
     ldap: ldap.build(env),
+    configSources: configSources.build(env),
   };
 }

@@ -1,5 +1,7 @@
 import { app } from './sections/app.js';
 import { auth } from './sections/auth.js';
+import { cache } from './sections/cache.js';
+import { configSources } from './sections/config-sources.js';
 import { database } from './sections/database.js';
 import { http } from './sections/http.js';
 import { ldap } from './sections/ldap.js';
@@ -16,7 +18,7 @@ import { worker } from './sections/worker.js';
  * One file per concern under `sections/`, each holding its variables' schema, defaults, checks
  * and mapping. The order here is the order their problems are listed in.
  */
-export const SECTIONS = [nodeEnv, app, http, database, redis, session, auth, ldap, queue, worker, mail, metrics, logging] as const;
+export const SECTIONS = [nodeEnv, app, http, database, redis, session, cache, auth, ldap, queue, worker, mail, metrics, logging, configSources] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 

@@ -10,9 +10,10 @@ import { ENTITIES } from './entities.js';
  * generated migrations see every table.
  */
 
-// .env, and the embedded PostgreSQL (.data/postgres) when DATABASE_URL is unset outside production.
+// The configuration layers (.env, settings file, secrets), and the embedded PostgreSQL
+// (.data/postgres) when DATABASE_URL is unset outside production.
 const prepared = await prepareEnvironment();
-process.stderr.write(`${prepared.databaseLine}\n`);
+process.stderr.write([...prepared.layerLines, prepared.databaseLine].map((line) => `${line}\n`).join(''));
 
 export default new DataSource({
   ...databaseOptions(toAppConfig(validateEnv(processEnv()))),

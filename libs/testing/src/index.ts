@@ -7,3 +7,5 @@ export { SmtpSink, type ReceivedMail, type SmtpGate } from './smtp-sink.js';
 export { runCli, type CliResult } from './run-cli.js';
 export { jobCompleted } from './job-state.js';
 export { LdapServer, type LdapPerson, LDAP_ROOT_DN, LDAP_ROOT_PASSWORD, LDAP_SERVICE_DN, LDAP_SERVICE_PASSWORD, LDAP_SUFFIX } from './ldap-server.js';
+export { FakeSecretsManager, type FakeSecretAnswer } from './fake-secrets-manager.js';
+export { hasMetric, labelValues, metricSum } from './prometheus-text.js';

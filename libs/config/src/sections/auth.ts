@@ -5,6 +5,7 @@ import { processEnv } from '../process-env.js';
 import { isProduction, type NodeEnvVariables } from './node-env.js';
 import { toBool, toInt } from './parse.js';
 import { defineSection, type Defaults } from './section.js';
+import { Secret } from './secret.js';
 
 export class AuthVariables {
   /** Login is refused until the address is confirmed (the link in the welcome mail). */
@@ -118,12 +119,20 @@ export class AuthVariables {
   @IsInt()
   AUTH_RESET_TOKEN_TTL_MINUTES: number;
 
+  /** Audit trail rows older than this are deleted by the worker's daily `audit.prune` job. */
+  @Transform(toInt)
+  @Min(1)
+  @Max(36500)
+  @IsInt()
+  AUDIT_RETENTION_DAYS: number;
+
   /** Accounts created on first start if no user has the address yet ("email:password" optional part). */
   /**
    * Encrypts second-factor (TOTP) secrets at rest with AES-256-GCM: 32 random bytes, as 64 hex
    * digits or base64. A comma-separated list, newest first: the newest encrypts, every entry
    * decrypts, so the key can be rotated without anyone losing their second factor.
    */
+  @Secret()
   @IsString()
   AUTH_TOTP_ENCRYPTION_KEY: string;
 
@@ -131,6 +140,7 @@ export class AuthVariables {
   @IsEmail({}, { message: 'must be an email address' })
   SEED_ADMIN_EMAIL?: string;
 
+  @Secret()
   @IsOptional()
   @IsString()
   @MinLength(8, { message: 'must be at least 8 characters' })
@@ -140,6 +150,7 @@ export class AuthVariables {
   @IsEmail({}, { message: 'must be an email address' })
   SEED_DEV_EMAIL?: string;
 
+  @Secret()
   @IsOptional()
   @IsString()
   @MinLength(8, { message: 'must be at least 8 characters' })
@@ -149,6 +160,7 @@ export class AuthVariables {
   @IsEmail({}, { message: 'must be an email address' })
   SEED_USER_EMAIL?: string;
 
+  @Secret()
   @IsOptional()
   @IsString()
   @MinLength(8, { message: 'must be at least 8 characters' })
@@ -172,6 +184,8 @@ export interface AuthConfig {
   readonly formLimit: { readonly perIp: number; readonly perTarget: number; readonly windowSeconds: number };
   readonly confirmTokenTtlMs: number;
   readonly resetTokenTtlMs: number;
+  /** AUDIT_RETENTION_DAYS: how long the audit trail keeps a row. */
+  readonly auditRetentionDays: number;
   /** AES-256-GCM keys for TOTP secrets at rest, newest first (see totpKeysOf). */
   readonly totpKeys: readonly Buffer[];
   /** Accounts ensured at start; a seed without a password gets a generated one (printed once, development only). */
@@ -201,7 +215,7 @@ export function totpKeysOf(value: string | undefined): Buffer[] | null {
   const keys = entries.map((entry) =>
     /^[0-9a-f]{64}$/i.test(entry) ? Buffer.from(entry, 'hex') : /^[A-Za-z0-9+/]{43}=?$/.test(entry) ? Buffer.from(entry, 'base64') : null,
   );
-  return keys.every((key): key is Buffer => key?.length === 32) ? keys : null;
+  return keys.every((key) => key?.length === 32) ? (keys as Buffer[]) : null;
 }
 
 function totpKeyProblems(env: Env): string[] {
@@ -241,6 +255,7 @@ const POLICY: Defaults<AuthVariables> = {
   AUTH_ARGON2_PARALLELISM: '1',
   AUTH_CONFIRM_TOKEN_TTL_HOURS: '48',
   AUTH_RESET_TOKEN_TTL_MINUTES: '60',
+  AUDIT_RETENTION_DAYS: '365',
 };
 // A fresh clone gets an admin (password generated and printed once).
 const LOCAL: Defaults<AuthVariables> = { ...POLICY, SEED_ADMIN_EMAIL: 'admin@example.com', AUTH_TOTP_ENCRYPTION_KEY: DEVELOPMENT_TOTP_KEY };
@@ -273,6 +288,7 @@ export const auth = defineSection({
     formLimit: { perIp: env.AUTH_FORM_LIMIT_PER_IP, perTarget: env.AUTH_FORM_LIMIT_PER_TARGET, windowSeconds: env.AUTH_FORM_LIMIT_WINDOW_SECONDS },
     confirmTokenTtlMs: env.AUTH_CONFIRM_TOKEN_TTL_HOURS * 3_600_000,
     resetTokenTtlMs: env.AUTH_RESET_TOKEN_TTL_MINUTES * 60_000,
+    auditRetentionDays: env.AUDIT_RETENTION_DAYS,
     totpKeys: totpKeysOf(env.AUTH_TOTP_ENCRYPTION_KEY) ?? [],
     seeds: seedAccounts(env),
   }),

@@ -3,12 +3,14 @@ import { IsBoolean, IsInt, IsOptional, Matches, Max, Min } from 'class-validator
 import { isProduction, type NodeEnvVariables } from './node-env.js';
 import { toBool, toInt } from './parse.js';
 import { defineSection, type Defaults } from './section.js';
+import { Secret } from './secret.js';
 
 export class DatabaseVariables {
   /**
    * Unset outside production: the entry points' `prepareEnvironment()` starts (or attaches to) the
    * project's embedded PostgreSQL in `.data/postgres` and fills it in before validation.
    */
+  @Secret()
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// connection URL' })
   DATABASE_URL?: string;

@@ -3,6 +3,7 @@ import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } 
 import { isProduction, type NodeEnvVariables } from './node-env.js';
 import { toBool, toInt } from './parse.js';
 import { defineSection, type Defaults } from './section.js';
+import { Secret } from './secret.js';
 
 export class LdapVariables {
   /** Unset: no LDAP sign-in (local accounts only). `ldap://host:389` or `ldaps://host:636`. */
@@ -16,6 +17,7 @@ export class LdapVariables {
   @MaxLength(1024)
   AUTH_LDAP_BIND_DN?: string;
 
+  @Secret()
   @IsOptional()
   @IsString()
   AUTH_LDAP_BIND_PASSWORD?: string;

@@ -4,8 +4,10 @@ import type { AppVariables } from './app.js';
 import { isProduction, type NodeEnvVariables } from './node-env.js';
 import { splitList, toBool, toInt } from './parse.js';
 import { defineSection, type Defaults } from './section.js';
+import { Secret } from './secret.js';
 
 export class MailVariables {
+  @Secret()
   @IsOptional()
   @Matches(/^smtps?:\/\/\S+$/, { message: 'must be an smtp:// or smtps:// URL' })
   SMTP_URL?: string;
@@ -30,6 +32,7 @@ export class MailVariables {
   @IsString()
   SMTP_USER?: string;
 
+  @Secret()
   @IsOptional()
   @IsString()
   SMTP_PASSWORD?: string;

@@ -1,8 +1,10 @@
 import { IsOptional, Matches } from 'class-validator';
 import { defineSection, type Defaults } from './section.js';
+import { Secret } from './secret.js';
 
 export class RedisVariables {
   /** Unset: no Redis; sessions and the queue then choose their other backend. */
+  @Secret()
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;

@@ -6,11 +6,13 @@ import { isProduction, type NodeEnvVariables } from './node-env.js';
 import { splitList, toInt } from './parse.js';
 import type { RedisVariables } from './redis.js';
 import { defineSection, type Defaults } from './section.js';
+import { Secret } from './secret.js';
 
 export const SESSION_STORES = ['redis', 'file', 'memory'] as const;
 export type SessionStoreKind = (typeof SESSION_STORES)[number];
 
 export class SessionVariables {
+  @Secret()
   @IsString()
   @MinLength(16, { message: 'must be at least 16 characters (comma-separated list, newest first)' })
   SESSION_SECRET: string;
