@@ -18,6 +18,7 @@ export { LOG_LEVELS, type LogLevel } from './sections/logging.js';
 export { NODE_ENVS, type NodeEnv } from './sections/node-env.js';
 export { splitList } from './sections/parse.js';
 export { QUEUE_BACKENDS, type QueueBackendKind } from './sections/queue.js';
+export { CACHE_STORES, type CacheStoreKind } from './sections/cache.js';
 export { SESSION_STORES, type SessionStoreKind } from './sections/session.js';
 export { validateEnv } from './validate-env.js';
 export { configVariableNames } from './variable-names.js';

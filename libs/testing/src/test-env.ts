@@ -23,6 +23,7 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     DATABASE_CONNECT_TIMEOUT_MS: '1500',
     SESSION_SECRET: 'test-secret-test-secret-test-secret',
     SESSION_DIR: join(tmpdir(), `starter-sessions-${unique}`),
+    CACHE_DIR: join(tmpdir(), `starter-cache-${unique}`),
     REDIS_KEY_PREFIX: `test:${unique}:`,
     ...overrides,
   };
