@@ -4,6 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MailModule } from '@app/mail';
 import { QueueModule } from '@app/queue';
+import { CacheModule } from '@app/cache';
 import { RedisModule } from '@app/redis';
 import { SessionStoreModule } from '@app/session';
 import { AccountLinks } from './accounts/account-links.js';
@@ -23,16 +24,18 @@ import { FormRateLimit } from './rate-limit/form-rate-limit.js';
 import { FormRateLimitGuard } from './rate-limit/rate-limited.decorator.js';
 import { OneTimeTokensRepository } from './tokens/one-time-tokens.repository.js';
 import { OneTimeTokensService } from './tokens/one-time-tokens.service.js';
+import { AuthStateCache } from './users/auth-state-cache.js';
 import { RolesRepository } from './users/roles.repository.js';
 import { UserDirectory } from './users/user-directory.js';
 import { UsersRepository } from './users/users.repository.js';
 
 /** Accounts without HTTP: users, passwords, tokens, API keys, login. Used by the api and the CLI. */
 @Module({
-  imports: [TypeOrmModule.forFeature(AUTH_ENTITIES), MailModule, QueueModule, RedisModule, SessionStoreModule],
+  imports: [TypeOrmModule.forFeature(AUTH_ENTITIES), MailModule, QueueModule, RedisModule, SessionStoreModule, CacheModule],
   providers: [
     UsersRepository,
     RolesRepository,
+    AuthStateCache,
     UserDirectory,
     { provide: PasswordHasher, useClass: Argon2PasswordHasher },
     OneTimeTokensRepository,
@@ -50,6 +53,7 @@ import { UsersRepository } from './users/users.repository.js';
   exports: [
     UsersRepository,
     RolesRepository,
+    AuthStateCache,
     UserDirectory,
     PasswordHasher,
     OneTimeTokensService,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryRows } from '@app/database';
 import type { DataSource, EntityManager } from 'typeorm';
+import { AuthStateCache } from './auth-state-cache.js';
 import { isUserId } from './user-id.js';
 
 /**
@@ -11,7 +12,10 @@ import { isUserId } from './user-id.js';
  */
 @Injectable()
 export class RolesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly authStates: AuthStateCache,
+  ) {}
 
   /** Replaces the user's roles inside the caller's transaction (a user is created with roles in one). */
   async setRolesWith(manager: EntityManager, userId: string, roles: string[]): Promise<void> {
@@ -22,6 +26,7 @@ export class RolesRepository {
         roles,
       ]);
     }
+    await this.authStates.invalidate(userId, manager); // at the caller's commit
   }
 
   /** Grants roles (kept: existing ones). Unknown role names are reported back, not ignored. */
@@ -31,6 +36,7 @@ export class RolesRepository {
       `INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE name = ANY($2::varchar[]) ON CONFLICT DO NOTHING`,
       [userId, roles],
     );
+    await this.authStates.invalidate(userId);
     const knownNames = new Set(known.map((r) => r.name));
     return roles.filter((r) => !knownNames.has(r));
   }
@@ -70,6 +76,7 @@ export class RolesRepository {
       userId,
       roles,
     ]);
+    await this.authStates.invalidate(userId);
   }
 
   async createRole(name: string, description: string): Promise<boolean> {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryRows } from '@app/database';
 import type { DataSource, EntityManager } from 'typeorm';
+import { AuthStateCache } from './auth-state-cache.js';
 import { RolesRepository } from './roles.repository.js';
 import { isUserId } from './user-id.js';
 import { User } from './user.entity.js';
@@ -71,6 +72,7 @@ export class UsersRepository {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly roles: RolesRepository,
+    private readonly authStates: AuthStateCache,
   ) {}
 
   /** Ids come from sessions and URLs; a malformed one is "not found", never a database error. */
@@ -198,6 +200,7 @@ export class UsersRepository {
       `UPDATE users SET password_hash = $2, auth_epoch = auth_epoch + 1, updated_at = now() WHERE id = $1 RETURNING auth_epoch`,
       [userId, passwordHash],
     );
+    await this.authStates.invalidate(userId);
     return rows[0]?.auth_epoch ?? 0;
   }
 
@@ -219,6 +222,7 @@ export class UsersRepository {
         RETURNING id`,
       [userId, email],
     );
+    await this.authStates.invalidate(userId);
     return rows.length > 0;
   }
 
@@ -228,6 +232,7 @@ export class UsersRepository {
       firstName,
       lastName,
     ]);
+    await this.authStates.invalidate(userId);
   }
 
   /** Disabling bumps the epoch too, so a session that survives the revoke is still refused. */
@@ -237,6 +242,7 @@ export class UsersRepository {
       `UPDATE users SET active = $2, auth_epoch = auth_epoch + CASE WHEN $2 THEN 0 ELSE 1 END, updated_at = now() WHERE id = $1 RETURNING id`,
       [userId, active],
     );
+    await this.authStates.invalidate(userId);
     return rows.length > 0;
   }
 }
