@@ -57,9 +57,9 @@ describe('admin panel', () => {
       await queue.remove(failedId);
     });
 
-    it('answers 400 to a job id that cannot be one, and 403 to a user without the admin role', async () => {
+    it('answers 404 to a job id that cannot be one, and 403 to a user without the admin role', async () => {
       await admin.get('/admin/jobs');
-      expect((await admin.post(`/admin/jobs/${encodeURIComponent('a b<c>')}/retry`)).status).toBe(400);
+      expect((await admin.post(`/admin/jobs/${encodeURIComponent('a b<c>')}/retry`)).status).toBe(404);
       const bob = await signIn('bob@example.org');
       expect((await bob.get('/admin/jobs')).status).toBe(403);
     });

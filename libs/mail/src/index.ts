@@ -1,4 +1,7 @@
 export { MailModule, MailProcessorsModule } from './mail.module.js';
+export { MailAdminModule } from './mail-admin.module.js';
+export { OUTBOX_PER_PAGE, OutboxAdmin, type OutboxEntry, type OutboxMessage, type ResendResult } from './outbox-admin.service.js';
+export { OUTBOX_STATUSES, type OutboxStatus } from './outbox.entity.js';
 export { MailService } from './mail.service.js';
 export { MAIL_ENTITIES } from './entities.js';
 export { OutboxRepository } from './outbox.repository.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { OutboxMail } from './outbox.entity.js';
+import { OutboxMail, type OutboxStatus } from './outbox.entity.js';
 import { redactLinkSecrets } from './redact-links.js';
 
 export interface RenderedParts {
@@ -78,9 +78,36 @@ export class OutboxRepository {
       .execute();
   }
 
-  /** A retried job puts its failed mail back to queued. */
-  async requeue(id: string): Promise<void> {
-    await this.rows.update({ id, status: 'failed' }, { status: 'queued' });
+  /** A retried job puts its failed mail back to queued. False when it was not failed (anymore). */
+  async requeue(id: string): Promise<boolean> {
+    const result = await this.rows.update({ id, status: 'failed' }, { status: 'queued' });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * One page of the outbox, newest first, optionally of one status, with the total. Without
+   * `data` (a mail not yet sent keeps its variables there, live tokens among them).
+   */
+  page(status: OutboxStatus | undefined, offset: number, limit: number): Promise<[OutboxMail[], number]> {
+    return this.rows.findAndCount({
+      select: {
+        id: true,
+        recipient: true,
+        template: true,
+        subject: true,
+        status: true,
+        transport: true,
+        attempts: true,
+        lastError: true,
+        createdAt: true,
+        updatedAt: true,
+        sentAt: true,
+      },
+      where: status ? { status } : {},
+      order: { createdAt: 'DESC', id: 'DESC' },
+      skip: offset,
+      take: limit,
+    });
   }
 
   async deleteSentBefore(cutoff: Date): Promise<number> {

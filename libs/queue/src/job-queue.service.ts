@@ -24,7 +24,7 @@ class EnqueueTimeoutError extends Error {
   }
 }
 
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+export function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new EnqueueTimeoutError(ms)), ms);

@@ -4,6 +4,7 @@ import { AppConfig } from '@app/config';
 import type { ReadinessCheck } from '@app/health';
 import { HealthIndicatorService, TerminusModule } from '@nestjs/terminus';
 import { JobQueue } from './job-queue.service.js';
+import { QueueAdmin } from './queue-admin.service.js';
 import { QUEUE_NAMES } from './job-registry.js';
 import { defaultJobOptions, producerConnection, selectQueueBackend } from './queue-options.js';
 import { QUEUE_PG_POOL, QueuePgPoolModule } from './queue-pg-pool.js';
@@ -36,6 +37,7 @@ export const QUEUE_READINESS = Symbol('QUEUE_READINESS');
   ],
   providers: [
     JobQueue,
+    QueueAdmin,
     {
       provide: QUEUE_READINESS,
       inject: [JobQueue, HealthIndicatorService],
@@ -52,6 +54,6 @@ export const QUEUE_READINESS = Symbol('QUEUE_READINESS');
       }),
     },
   ],
-  exports: [JobQueue, QUEUE_READINESS],
+  exports: [JobQueue, QueueAdmin, QUEUE_READINESS],
 })
 export class QueueModule {}

@@ -24,9 +24,10 @@ export interface AdminSuite {
 /**
  * The api with sessions in Redis and its own database (one app, so one passport, per test file),
  * for the `describe` block it is called in: the three users of `ids` plus 27 plain members, so
- * the user list has a second page, all with the password PASSWORD.
+ * the user list has a second page, all with the password PASSWORD. `env` adds to or overrides the
+ * api's environment (e.g. QUEUE_BACKEND=postgres).
  */
-export function useAdminPanel(label: string): AdminSuite {
+export function useAdminPanel(label: string, env: Record<string, string> = {}): AdminSuite {
   let db: TestDatabase | undefined;
   let app: NestExpressApplication | undefined;
   let http: ReturnType<typeof request> | undefined;
@@ -49,7 +50,7 @@ export function useAdminPanel(label: string): AdminSuite {
 
   beforeAll(async () => {
     db = await createTestDatabase(label);
-    app = await startApi({ env: testEnv({ DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), SESSION_STORE: 'redis' }) });
+    app = await startApi({ env: testEnv({ DATABASE_URL: db.url, REDIS_URL: testRedisUrl(), SESSION_STORE: 'redis', ...env }) });
     http = request(app.getHttpServer());
     sql = new pg.Client({ connectionString: db.url });
     await sql.connect();
