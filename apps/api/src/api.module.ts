@@ -4,8 +4,11 @@ import { CoreModule } from '@app/core';
 import { ErrorsModule } from '@app/errors';
 import { SessionHttpModule, SessionMiddleware } from '@app/session-http';
 import { AuthModule, SessionPrincipalMiddleware } from '@app/auth';
+import { AuditContextMiddleware } from '@app/audit';
 import { AccountsModule } from './accounts/accounts.module.js';
+import { SecondFactorPagesModule } from './accounts/second-factor-pages.module.js';
 import { HealthEndpointsModule } from './health/health-endpoints.module.js';
+import { MetricsEndpointsModule } from './metrics/metrics-endpoints.module.js';
 import { AdminPagesModule } from './admin/admin-pages.module.js';
 import { JsonApiModule } from './api/api.module.js';
 import { WebModule } from './web/web.module.js';
@@ -17,7 +20,7 @@ import { WebModule } from './web/web.module.js';
 export function applyToPages(consumer: MiddlewareConsumer, ...middleware: Type[]): void {
   consumer
     .apply(...middleware)
-    .exclude('health', 'health/{*path}', 'api', 'api/{*path}')
+    .exclude('health', 'health/{*path}', 'api', 'api/{*path}', 'metrics')
     .forRoutes('{*path}');
 }
 
@@ -26,6 +29,7 @@ export function applyToPages(consumer: MiddlewareConsumer, ...middleware: Type[]
 export class ApiModule implements NestModule {
   /** The session first, then who it belongs to (pages only). */
   configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(AuditContextMiddleware).forRoutes('{*path}'); // every route, /api too: what audit rows read
     applyToPages(consumer, SessionMiddleware, SessionPrincipalMiddleware);
   }
 
@@ -36,10 +40,12 @@ export class ApiModule implements NestModule {
         CoreModule.forRoot(options),
         ErrorsModule,
         HealthEndpointsModule,
+        MetricsEndpointsModule,
         SessionHttpModule,
         AuthModule,
         WebModule,
         AccountsModule,
+        SecondFactorPagesModule,
         AdminPagesModule,
         JsonApiModule,
       ],

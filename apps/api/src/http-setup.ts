@@ -1,6 +1,7 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppConfig, projectRoot } from '@app/config';
 import { requestIdMiddleware } from '@app/logging';
+import { httpMetricsMiddleware } from '@app/metrics';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { createRequire } from 'node:module';
@@ -24,6 +25,7 @@ export function configureHttp(app: NestExpressApplication): void {
   // A number of hops, never `true`: only that many proxies may speak for the client's IP.
   app.set('trust proxy', config.http.trustProxyHops);
 
+  app.use(httpMetricsMiddleware);
   app.use(requestIdMiddleware);
   app.use(helmet(helmetOptions(config)));
 

@@ -3,11 +3,14 @@ import type { AppConfigOptions } from '@app/config';
 import { CoreModule } from '@app/core';
 import { HealthModule } from '@app/health';
 import { MailProcessorsModule } from '@app/mail';
+import { MetricsModule } from '@app/metrics';
 import { QUEUE_READINESS, QueueModule, QueueWorkerModule } from '@app/queue';
 import { TerminusModule } from '@nestjs/terminus';
+import { AuditModule } from '@app/audit';
 import { AccountsCoreModule } from '@app/auth';
 import { SessionStoreModule } from '@app/session';
 import { ForgotPasswordProcessor } from './processors/forgot-password.processor.js';
+import { AuditPruneProcessor } from './processors/audit-prune.processor.js';
 import { SessionReapProcessor } from './processors/session-reap.processor.js';
 import { TokenPurgeProcessor } from './processors/token-purge.processor.js';
 import { WorkerHealth } from './worker-health.js';
@@ -28,11 +31,13 @@ export class WorkerModule {
         HealthModule.forRoot({ imports: [QueueModule], extraChecks: [QUEUE_READINESS] }),
         TerminusModule,
         QueueWorkerModule,
+        MetricsModule,
         MailProcessorsModule,
         AccountsCoreModule,
         SessionStoreModule,
+        AuditModule,
       ],
-      providers: [WorkerLifecycle, WorkerHealth, SessionReapProcessor, TokenPurgeProcessor, ForgotPasswordProcessor],
+      providers: [WorkerLifecycle, WorkerHealth, AuditPruneProcessor, SessionReapProcessor, TokenPurgeProcessor, ForgotPasswordProcessor],
     };
   }
 }

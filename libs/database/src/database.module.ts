@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig } from '@app/config';
+import { DatabasePoolMetrics } from './database-pool-metrics.js';
 import { MigrationRunner } from './migration-runner.js';
 import { databaseOptions } from './database-options.js';
 
@@ -26,7 +27,7 @@ export class DatabaseModule {
           }),
         }),
       ],
-      providers: [MigrationRunner],
+      providers: [MigrationRunner, DatabasePoolMetrics],
     };
   }
 }

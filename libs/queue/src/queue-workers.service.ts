@@ -2,6 +2,7 @@ import { type BeforeApplicationShutdown, Inject, Injectable, Logger, type OnAppl
 import { DiscoveryService } from '@nestjs/core';
 import { AppConfig } from '@app/config';
 import { ErrorReporterLookup } from '@app/errors';
+import { jobDuration, jobsCompleted, jobsFailed, schedulerRuns, watchQueueDepth } from '@app/metrics';
 import { Worker, type Job } from 'bullmq';
 import { JOB_PROCESSOR, type JobHandler } from './job-processor.decorator.js';
 import { JobQueue } from './job-queue.service.js';
@@ -25,6 +26,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   private readonly handlers = new Map<JobName, AnyHandler>();
   private readonly workers: Worker[] = [];
   private active = 0;
+  private unwatchDepth?: () => void;
 
   constructor(
     private readonly config: AppConfig,
@@ -42,6 +44,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
       this.workers.push(this.startWorker(queue));
     }
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+    this.unwatchDepth = watchQueueDepth(() => this.depth(queues));
     this.logger.log(`processing ${queues.join(', ')} on ${this.config.queue.backend} with concurrency ${this.config.worker.concurrency}`);
   }
 
@@ -51,6 +54,7 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.unwatchDepth?.();
     if (this.workers.length === 0) {
       return;
     }
@@ -105,17 +109,34 @@ export class QueueWorkers implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   private async process(job: Job): Promise<unknown> {
-    const handler = isJobName(job.name) ? this.handlers.get(job.name) : undefined;
-    if (!handler) {
-      // A job from a newer or older release: fail it visibly rather than drop it.
-      throw new Error(`no processor for job "${job.name}" in this worker`);
-    }
     this.active += 1;
+    const end = jobDuration.startTimer({ job: job.name });
     try {
-      return await handler.process(job.data as never, job as never);
+      const handler = isJobName(job.name) ? this.handlers.get(job.name) : undefined;
+      if (!handler) {
+        // A job from a newer or older release: fail it visibly rather than drop it.
+        throw new Error(`no processor for job "${job.name}" in this worker`);
+      }
+      const result: unknown = await handler.process(job.data as never, job as never);
+      end({ outcome: 'completed' });
+      jobsCompleted.inc({ job: job.name });
+      return result;
+    } catch (error) {
+      end({ outcome: 'failed' });
+      jobsFailed.inc({ job: job.name });
+      throw error;
     } finally {
       this.active -= 1;
+      if (job.repeatJobKey) {
+        schedulerRuns.inc({ scheduler: job.name });
+      }
     }
+  }
+
+  /** Queue depth for the metrics, read when they are scraped (one round trip per queue). */
+  private async depth(queues: QueueName[]): Promise<{ queue: string; state: string; count: number }[]> {
+    const counts = await Promise.all(queues.map(async (queue) => ({ queue, counts: await this.jobs.queue(queue).getJobCounts() })));
+    return counts.flatMap(({ queue, counts: byState }) => Object.entries(byState).map(([state, count]) => ({ queue, state, count })));
   }
 
   private onFailed(job: Job, error: Error): void {

@@ -6,6 +6,7 @@ import { sessionLifetime } from './session-record.js';
 import { SessionStore } from './session-store.port.js';
 import { SessionService } from './session.service.js';
 import { FileSessionStore } from './stores/file-session-store.js';
+import { MeasuredSessionStore } from './stores/measured-session-store.js';
 import { MemorySessionStore } from './stores/memory-session-store.js';
 import { RedisSessionStore } from './stores/redis-session-store.js';
 
@@ -37,7 +38,15 @@ export function sessionStoreFactory(config: AppConfig, redis: Redis | null): Ses
  */
 @Module({
   imports: [RedisModule],
-  providers: [{ provide: SessionStore, inject: [AppConfig, REDIS], useFactory: sessionStoreFactory }, SessionService],
+  providers: [
+    {
+      provide: SessionStore,
+      inject: [AppConfig, REDIS],
+      // Timed for the metrics (latency and errors by operation), whichever store it is.
+      useFactory: (config: AppConfig, redis: Redis | null) => new MeasuredSessionStore(sessionStoreFactory(config, redis), config.session.store),
+    },
+    SessionService,
+  ],
   exports: [SessionStore, SessionService],
 })
 export class SessionStoreModule {}

@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { AppError, DependencyUnavailableError } from '@app/errors';
+import { signIns } from '@app/metrics';
 import { REDIS } from '@app/redis';
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
@@ -69,6 +70,7 @@ export class LoginThrottle {
       throw new DependencyUnavailableError('rate limiter', error);
     }
     if (waitMs > 0) {
+      signIns.inc({ outcome: 'throttled' });
       throw new TooManyAttemptsError(Math.ceil(waitMs / 1000));
     }
     return attempt;
