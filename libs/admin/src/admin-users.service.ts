@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AccountsService, type DirectoryUser, RolesRepository, UserDirectory } from '@app/auth';
+import { AuditLog } from '@app/audit';
+import { AccountAdminService, AccountsService, type DirectoryUser, type NewMember, RolesRepository, UserDirectory } from '@app/auth';
 import { SessionService, type SessionSummary } from '@app/session';
 
 export const USERS_PER_PAGE = 25;
@@ -29,11 +30,18 @@ export class AdminUsersService {
     private readonly roles: RolesRepository,
     private readonly accounts: AccountsService,
     private readonly sessions: SessionService,
+    private readonly accountAdmin: AccountAdminService,
+    private readonly audit: AuditLog,
   ) {}
 
   async list(query: string, page: number): Promise<UserPage> {
     const { users, total } = await this.directory.search(query.trim(), (page - 1) * USERS_PER_PAGE, USERS_PER_PAGE);
     return { users, total, page, pages: Math.max(1, Math.ceil(total / USERS_PER_PAGE)) };
+  }
+
+  /** Every role there is, for the new-user form. */
+  roleNames(): Promise<string[]> {
+    return this.roles.roleNames();
   }
 
   /** The user, their sessions and every role there is; null for an unknown (or malformed) id. */
@@ -64,7 +72,14 @@ export class AdminUsersService {
     if (actorId === userId && !wanted.includes('admin')) {
       throw new AdminActionRefusedError('You cannot remove your own admin role.');
     }
-    const { found, unknown } = await this.roles.setRoles(userId, wanted);
+    // The audit row is written in the roles' own transaction: both commit, or neither does.
+    const event = {
+      action: 'user.roles-changed',
+      actor: { id: actorId },
+      target: { type: 'user', id: userId },
+      details: { roles: wanted },
+    } as const;
+    const { found, unknown } = await this.roles.setRoles(userId, wanted, (m) => this.audit.record(event, m));
     if (unknown.length > 0) {
       throw new AdminActionRefusedError(`No such role: ${unknown.join(', ')}.`);
     }
@@ -80,7 +95,79 @@ export class AdminUsersService {
       return null;
     }
     const ended = await this.sessions.revokeAllForUser(userId, keepSessionId);
+    const details = { scope: keepSessionId === undefined ? 'all' : 'others', count: ended };
+    await this.audit.record({ action: 'sessions.revoked', actor: { id: actorId }, target: { type: 'user', id: userId }, details });
     this.logger.log(`admin ${actorId} ended ${ended} session(s) of user ${userId}`);
     return ended;
+  }
+
+  /** Creates the account and mails its owner an invitation (a set-password link). The new user's id. */
+  async create(actorId: string, member: NewMember): Promise<string> {
+    const result = await this.accountAdmin.invite(member);
+    if (result.outcome === 'taken') {
+      throw new AdminActionRefusedError(`An account with the address ${member.email} already exists.`);
+    }
+    if (result.outcome === 'unknown-roles') {
+      throw new AdminActionRefusedError(`No such role: ${result.roles.join(', ')}.`);
+    }
+    this.logger.log(`admin ${actorId} created user ${result.userId} and sent an invitation`);
+    return result.userId;
+  }
+
+  /** Names at once, a new address once confirmed. Null for an unknown user; refused for a taken address. */
+  async edit(
+    actorId: string,
+    userId: string,
+    profile: { firstName: string; lastName: string; email: string },
+  ): Promise<'saved' | 'email-pending' | null> {
+    const outcome = await this.accountAdmin.editProfile(userId, profile);
+    if (outcome === 'not-found') {
+      return null;
+    }
+    if (outcome === 'taken') {
+      throw new AdminActionRefusedError(`Another account already uses the address ${profile.email}.`);
+    }
+    this.logger.log(`admin ${actorId} edited user ${userId}${outcome === 'email-pending' ? ' (address change pending)' : ''}`);
+    return outcome;
+  }
+
+  /** Which mail went out (the invitation for an account without a password yet); null for an unknown user. */
+  async resendConfirmation(actorId: string, userId: string): Promise<'invitation' | 'confirmation' | null> {
+    const outcome = await this.accountAdmin.resendConfirmation(userId);
+    if (outcome === 'not-found') {
+      return null;
+    }
+    if (outcome === 'already-confirmed') {
+      throw new AdminActionRefusedError('The address is already confirmed: there is nothing to resend.');
+    }
+    this.logger.log(`admin ${actorId} resent the ${outcome} mail of user ${userId}`);
+    return outcome;
+  }
+
+  /** The password stops working, sessions and API keys end, a reset link is mailed. False for an unknown user. */
+  async forcePasswordReset(actorId: string, userId: string): Promise<boolean> {
+    const found = await this.accountAdmin.forcePasswordReset(userId);
+    if (found) {
+      this.logger.log(`admin ${actorId} forced a password reset of user ${userId}`);
+    }
+    return found;
+  }
+
+  /**
+   * Deletes the account (see AccountAdminService.deleteAccount for why a hard delete). Refused
+   * for the admin's own account and for the last active admin; false for an unknown user.
+   */
+  async delete(actorId: string, userId: string): Promise<boolean> {
+    if (actorId === userId) {
+      throw new AdminActionRefusedError('You cannot delete your own account.');
+    }
+    const outcome = await this.accountAdmin.deleteAccount(userId);
+    if (outcome === 'last-admin') {
+      throw new AdminActionRefusedError('This is the last active admin: give another account the admin role first.');
+    }
+    if (outcome === 'deleted') {
+      this.logger.log(`admin ${actorId} deleted user ${userId}`);
+    }
+    return outcome === 'deleted';
   }
 }

@@ -1,3 +1,4 @@
+import { AUDIT_ENTITIES } from '@app/audit';
 import { AUTH_ENTITIES } from '@app/auth';
 import { MAIL_ENTITIES } from '@app/mail';
 
@@ -8,4 +9,4 @@ import { MAIL_ENTITIES } from '@app/mail';
  * unit test also checks that every `@Entity` class of the libs is here. A new lib with tables
  * exports `<LIB>_ENTITIES` and is added below.
  */
-export const ENTITIES: Function[] = [...AUTH_ENTITIES, ...MAIL_ENTITIES];
+export const ENTITIES: Function[] = [...AUTH_ENTITIES, ...MAIL_ENTITIES, ...AUDIT_ENTITIES];

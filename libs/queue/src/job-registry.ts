@@ -19,6 +19,8 @@ export interface JobPayloads {
   'errors.report': ErrorReportPayload;
   /** Delete sent outbox rows older than OUTBOX_RETENTION_DAYS. Also the example to copy. */
   'mail.outbox-prune': Record<string, never>;
+  /** Delete audit trail rows older than AUDIT_RETENTION_DAYS (libs/audit). */
+  'audit.prune': Record<string, never>;
   /** Remove expired session files (file store only; Redis expires keys itself). */
   'sessions.reap': Record<string, never>;
   /**
@@ -66,6 +68,7 @@ export const JOBS: { readonly [N in JobName]: JobDefinition<N> } = {
   'mail.send': { queue: 'mail', jobId: (d) => `mail-${d.outboxId}`, reportFailure: (d) => d.template !== 'error-report' },
   'errors.report': { queue: 'mail', reportFailure: () => false },
   'mail.outbox-prune': { queue: 'maintenance', schedule: { repeat: { pattern: '17 3 * * *' }, data: {} } },
+  'audit.prune': { queue: 'maintenance', schedule: { repeat: { pattern: '23 4 * * *' }, data: {} } },
   'sessions.reap': { queue: 'maintenance', schedule: { repeat: { every: 15 * 60_000 }, data: {} } },
   // One job per address per minute: a burst of requests for one address sends one mail (the id
   // holds a digest, so queue listings do not show the address; the payload has it).

@@ -141,7 +141,7 @@ export class AccountPagesController {
   async revokeOne(@Req() req: Request, @Res() res: Response, @Param('handle') handle: string) {
     const others = (await this.sessions.listForUser(req.user!.userId, this.browser.currentId(req))).filter((s) => !s.current);
     const id = this.browser.idForHandle(handle, others.map((s) => s.id));
-    const revoked = id !== undefined && (await this.sessions.revoke(req.user!.userId, id));
+    const revoked = id !== undefined && (await this.accounts.revokeSession(req.user!.userId, id));
     this.browser.flash(req, revoked ? 'success' : 'warning', revoked ? 'That session is signed out.' : 'That session was already gone.');
     res.redirect(303, '/account/sessions');
   }

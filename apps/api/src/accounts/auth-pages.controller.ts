@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Render, Req, Res, UseFilters, UseGuards } from '@nestjs/common';
-import { AccountsService, type AuthenticatedUser, InvalidFormError, LocalLoginGuard, Public, safeNextPath } from '@app/auth';
+import { AccountsService, type AuthenticatedUser, InvalidFormError, LocalLoginGuard, PendingLoginCookie, Public, safeNextPath } from '@app/auth';
 import { RateLimited } from '@app/auth';
 import { HttpSessionService } from '@app/session-http';
 import type { Request, Response } from 'express';
@@ -16,6 +16,7 @@ export class AuthPagesController {
   constructor(
     private readonly accounts: AccountsService,
     private readonly browser: HttpSessionService,
+    private readonly pendingLogins: PendingLoginCookie,
   ) {}
 
   @Get('login')
@@ -29,6 +30,12 @@ export class AuthPagesController {
   @UseFilters(LoginFormFilter)
   async login(@Req() req: Request, @Res() res: Response, @Query('next') next?: string) {
     const user = req.authenticatedUser as AuthenticatedUser;
+    if (user.secondFactor) {
+      // Not signed in yet: the code step (LoginCodeController) signs in; until then the browser
+      // holds only a signed, short-lived pending-login cookie, and nothing is stored.
+      this.pendingLogins.issue(req, res, user);
+      return res.redirect(303, `/login/code${next === undefined ? '' : `?next=${encodeURIComponent(safeNextPath(next))}`}`);
+    }
     await this.browser.signIn(req, user.id, user.authEpoch);
     res.redirect(303, safeNextPath(next));
   }
@@ -37,6 +44,7 @@ export class AuthPagesController {
   async logout(@Req() req: Request, @Res() res: Response) {
     // Deletes the record itself: replaying the old cookie afterwards is anonymous.
     await this.browser.destroy(req, res);
+    await this.accounts.recordSignOut(req.user?.userId);
     res.redirect(303, '/');
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog } from '@app/audit';
 import { JobQueue } from '@app/queue';
 import { SessionService } from '@app/session';
 import { ApiKeysService, type NewApiKey } from '../api-keys/api-keys.service.js';
@@ -7,6 +8,7 @@ import { PasswordHasher } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
 import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { LDAP_MANAGED } from '../ldap/ldap-managed.js';
 import { InvalidFormError } from './account-errors.js';
 import { AccountMessages } from './account-messages.js';
 
@@ -32,6 +34,7 @@ export class AccountsService {
     private readonly sessions: SessionService,
     private readonly jobs: JobQueue,
     private readonly apiKeys: ApiKeysService,
+    private readonly audit: AuditLog,
   ) {}
 
   /** Creates the account and mails a confirmation link; for a taken address, mails its owner instead. */
@@ -68,7 +71,15 @@ export class AccountsService {
       return false;
     }
     const before = await this.users.findById(redeemed.userId);
-    if (!(await this.users.confirmEmail(redeemed.userId, redeemed.email))) {
+    const moved = before !== null && before.email.toLowerCase() !== redeemed.email.toLowerCase();
+    const confirmed = await this.audit.recordChange(
+      (m) => this.users.confirmEmail(redeemed.userId, redeemed.email, m),
+      (ok) =>
+        ok && moved
+          ? { action: 'account.email-changed', actor: { id: redeemed.userId }, target: { type: 'user', id: redeemed.userId } }
+          : null,
+    );
+    if (!confirmed) {
       return false;
     }
     if (before && before.email.toLowerCase() !== redeemed.email.toLowerCase()) {
@@ -93,7 +104,7 @@ export class AccountsService {
    */
   async sendPasswordReset(email: string, idempotencyKey?: string): Promise<boolean> {
     const user = await this.users.findByEmail(email.trim());
-    if (!user || !user.active) {
+    if (!user || !user.active || user.authSource === 'ldap') {
       return false;
     }
     await this.messages.resetPassword(user.id, user.email, user.firstName, idempotencyKey);
@@ -113,7 +124,7 @@ export class AccountsService {
    */
   async resetPassword(token: unknown, password: string): Promise<boolean> {
     const pending = await this.tokens.peek(token, 'reset-password');
-    if (!pending) {
+    if (!pending || (await this.users.findById(pending.userId))?.authSource === 'ldap') {
       return false;
     }
     const problem = passwordProblem(password, { email: pending.email });
@@ -124,13 +135,18 @@ export class AccountsService {
     if (!redeemed) {
       return false;
     }
-    await this.users.setPassword(redeemed.userId, await this.hasher.hash(password));
+    const passwordHash = await this.hasher.hash(password);
+    const actor = { id: redeemed.userId }; // the link proved control of the mailbox; no one is signed in
+    await this.audit.recordChange(
+      (m) => this.users.setPassword(redeemed.userId, passwordHash, m),
+      () => ({ action: 'account.password-reset', actor, target: { type: 'user', id: redeemed.userId } }),
+    );
     const user = await this.users.findById(redeemed.userId);
     if (user && user.email.toLowerCase() === redeemed.email.toLowerCase()) {
       await this.users.confirmEmail(redeemed.userId, user.email);
     }
     await this.tokens.retirePending(redeemed.userId, user?.email);
-    await this.sessions.revokeAllForUser(redeemed.userId);
+    await this.endSessions(redeemed.userId, undefined, actor);
     await this.apiKeys.revokeAll(redeemed.userId);
     await this.notifyPasswordChanged(redeemed.userId);
     return true;
@@ -142,6 +158,9 @@ export class AccountsService {
    */
   async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<number> {
     const user = await this.users.findWithSecretById(userId);
+    if (user?.authSource === 'ldap') {
+      throw new InvalidFormError({ currentPassword: LDAP_MANAGED.password });
+    }
     if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw new InvalidFormError({ currentPassword: 'This is not your current password.' });
     }
@@ -152,14 +171,46 @@ export class AccountsService {
     if (newPassword === currentPassword) {
       throw new InvalidFormError({ newPassword: 'Choose a password different from the current one.' });
     }
-    const epoch = await this.users.setPassword(userId, await this.hasher.hash(newPassword));
+    const passwordHash = await this.hasher.hash(newPassword);
+    const epoch = await this.audit.recordChange(
+      (m) => this.users.setPassword(userId, passwordHash, m),
+      () => ({ action: 'account.password-changed', target: { type: 'user', id: userId } }),
+    );
     await this.tokens.retirePending(userId, user.email);
     await this.notifyPasswordChanged(userId);
     return epoch;
   }
 
   async endOtherSessions(userId: string, keepSessionId: string | undefined): Promise<void> {
-    await this.sessions.revokeAllForUser(userId, keepSessionId);
+    await this.endSessions(userId, keepSessionId);
+  }
+
+  /** After the session of a sign-out is gone (nothing to record for an anonymous one). */
+  async recordSignOut(userId: string | undefined): Promise<void> {
+    if (userId !== undefined) {
+      await this.audit.record({ action: 'auth.sign-out', target: { type: 'user', id: userId } });
+    }
+  }
+
+  /** The member's "sign out this session" (one of their own); false if it is not theirs or gone. */
+  async revokeSession(userId: string, sessionId: string): Promise<boolean> {
+    const revoked = await this.sessions.revoke(userId, sessionId);
+    if (revoked) {
+      await this.audit.record({ action: 'sessions.revoked', target: { type: 'user', id: userId }, details: { scope: 'one', count: 1 } });
+    }
+    return revoked;
+  }
+
+  /**
+   * Ends the user's sessions (all but `keepSessionId`) and records it. Sessions live outside
+   * PostgreSQL, so there is no shared transaction: they end first, then the row is written; if
+   * the write fails the request answers 503 with the sessions already ended (failing safe).
+   */
+  private async endSessions(userId: string, keepSessionId?: string, actor?: { id: string }): Promise<number> {
+    const count = await this.sessions.revokeAllForUser(userId, keepSessionId);
+    const scope = keepSessionId === undefined ? 'all' : 'others';
+    await this.audit.record({ action: 'sessions.revoked', actor, target: { type: 'user', id: userId }, details: { scope, count } });
+    return count;
   }
 
   /**
@@ -169,7 +220,7 @@ export class AccountsService {
    */
   async revokeOtherSessions(userId: string, password: string, keepSessionId: string | undefined): Promise<void> {
     await this.checkPassword(userId, password);
-    await this.sessions.revokeAllForUser(userId, keepSessionId);
+    await this.endSessions(userId, keepSessionId);
     await this.apiKeys.revokeAll(userId);
   }
 
@@ -196,18 +247,40 @@ export class AccountsService {
    */
   async requestEmailChange(userId: string, password: string, newEmail: string): Promise<void> {
     const user = await this.users.findWithSecretById(userId);
+    if (user?.authSource === 'ldap') {
+      throw new InvalidFormError({ email: LDAP_MANAGED.email });
+    }
     if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, password))) {
       throw new InvalidFormError({ password: 'This is not your current password.' });
     }
-    if (newEmail.toLowerCase() === user.email.toLowerCase()) {
+    const started = await this.startEmailChange(user, newEmail);
+    if (started === 'same') {
       throw new InvalidFormError({ email: 'This is already your address.' });
     }
-    if (await this.users.emailTaken(newEmail, userId)) {
+    if (started === 'taken') {
       const owner = await this.users.findByEmail(newEmail);
       await this.messages.accountExists(owner?.email ?? newEmail, owner?.firstName ?? '');
-      return;
     }
-    await this.messages.confirmEmail(userId, newEmail, user.firstName);
+  }
+
+  /**
+   * An email change once the caller may make it (the owner typed their password, or an admin):
+   * mails a confirmation link to `newEmail`; `confirmEmail` moves the account when it is used.
+   * Nothing is sent for the current address or one that is taken: the caller decides what the
+   * asker hears (the owner the same answer both ways, an admin a 409).
+   */
+  async startEmailChange(
+    user: { id: string; email: string; firstName: string },
+    newEmail: string,
+  ): Promise<'sent' | 'same' | 'taken'> {
+    if (newEmail.toLowerCase() === user.email.toLowerCase()) {
+      return 'same';
+    }
+    if (await this.users.emailTaken(newEmail, user.id)) {
+      return 'taken';
+    }
+    await this.messages.confirmEmail(user.id, newEmail, user.firstName);
+    return 'sent';
   }
 
   /**
@@ -215,9 +288,12 @@ export class AccountsService {
    * through) and retires every pending link, so re-enabling does not revive an old one.
    */
   async setActive(userId: string, active: boolean): Promise<boolean> {
-    const found = await this.users.setActive(userId, active);
+    const found = await this.audit.recordChange(
+      (m) => this.users.setActive(userId, active, m),
+      (ok) => (ok ? { action: active ? 'user.enabled' : 'user.disabled', target: { type: 'user', id: userId } } : null),
+    );
     if (found && !active) {
-      await this.sessions.revokeAllForUser(userId);
+      await this.endSessions(userId);
       await this.tokens.retirePending(userId);
     }
     return found;

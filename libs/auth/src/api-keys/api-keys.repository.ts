@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryRows } from '@app/database';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 
 export interface ApiKeyRow {
   id: string;
@@ -34,9 +34,15 @@ export class ApiKeysRepository {
     return Number(rows[0].n);
   }
 
-  async insert(userId: string, label: string, secretHash: Buffer, roles: readonly string[]): Promise<{ id: string; createdAt: Date }> {
+  async insert(
+    userId: string,
+    label: string,
+    secretHash: Buffer,
+    roles: readonly string[],
+    executor: DataSource | EntityManager = this.db,
+  ): Promise<{ id: string; createdAt: Date }> {
     const rows = await queryRows<{ id: string; created_at: Date }>(
-      this.db,
+      executor,
       `INSERT INTO api_keys (user_id, label, secret_hash, roles) VALUES ($1, $2, $3, $4) RETURNING id, created_at`,
       [userId, label, secretHash, [...roles]],
     );
@@ -52,14 +58,17 @@ export class ApiKeysRepository {
   }
 
   /** True if the key existed and belonged to the user. */
-  async deleteForUser(userId: string, keyId: string): Promise<boolean> {
-    const rows = await queryRows<{ id: string }>(this.db, `DELETE FROM api_keys WHERE id = $1 AND user_id = $2 RETURNING id`, [keyId, userId]);
+  async deleteForUser(userId: string, keyId: string, executor: DataSource | EntityManager = this.db): Promise<boolean> {
+    const rows = await queryRows<{ id: string }>(executor, `DELETE FROM api_keys WHERE id = $1 AND user_id = $2 RETURNING id`, [
+      keyId,
+      userId,
+    ]);
     return rows.length > 0;
   }
 
   /** Deletes every key of the user; resolves with how many there were. */
-  async deleteAllForUser(userId: string): Promise<number> {
-    const rows = await queryRows<{ id: string }>(this.db, `DELETE FROM api_keys WHERE user_id = $1 RETURNING id`, [userId]);
+  async deleteAllForUser(userId: string, executor: DataSource | EntityManager = this.db): Promise<number> {
+    const rows = await queryRows<{ id: string }>(executor, `DELETE FROM api_keys WHERE user_id = $1 RETURNING id`, [userId]);
     return rows.length;
   }
 

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog } from '@app/audit';
 import { AppError } from '@app/errors';
 import { isUUID } from 'class-validator';
 import { hasAnyRole, type Principal } from '../access/principal.js';
@@ -30,6 +31,7 @@ export class ApiKeysService {
   constructor(
     private readonly keys: ApiKeysRepository,
     private readonly users: UsersRepository,
+    private readonly audit: AuditLog,
   ) {}
 
   /** For `POST /api/credentials`: a key for a user who just proved their password. */
@@ -50,7 +52,16 @@ export class ApiKeysService {
       throw new AppError('too_many_keys', 409, `You already have ${MAX_KEYS_PER_USER} API keys. Delete one first.`);
     }
     const secret = newSecret();
-    const { id, createdAt } = await this.keys.insert(owner.userId, label, digest(secret), owner.roles);
+    // Audited in the key's own transaction: a key the trail does not show is never handed out.
+    const { id, createdAt } = await this.audit.recordChange(
+      (m) => this.keys.insert(owner.userId, label, digest(secret), owner.roles, m),
+      (key) => ({
+        action: 'api-key.created',
+        actor: { id: owner.userId },
+        target: { type: 'api-key', id: key.id, label },
+        details: { roles: [...owner.roles] },
+      }),
+    );
     return { id, label, roles: [...owner.roles], createdAt, lastUsedAt: null, token: `${id}.${secret}` };
   }
 
@@ -64,12 +75,18 @@ export class ApiKeysService {
     if (!isUUID(keyId)) {
       return false;
     }
-    return this.keys.deleteForUser(userId, keyId);
+    return this.audit.recordChange(
+      (m) => this.keys.deleteForUser(userId, keyId, m),
+      (deleted) => (deleted ? { action: 'api-key.revoked', target: { type: 'api-key', id: keyId } } : null),
+    );
   }
 
   /** Revokes every key of the user at once (a password reset, "sign out everywhere"). */
   revokeAll(userId: string): Promise<number> {
-    return this.keys.deleteAllForUser(userId);
+    return this.audit.recordChange(
+      (m) => this.keys.deleteAllForUser(userId, m),
+      (count) => (count > 0 ? { action: 'api-key.revoked', target: { type: 'user', id: userId }, details: { count, all: true } } : null),
+    );
   }
 
   /**

@@ -1,5 +1,8 @@
+import type { AuditLog } from '@app/audit';
 import type { AppConfig } from '@app/config';
 import { EmailNotConfirmedError, LoginFailedError } from '../accounts/account-errors.js';
+import type { LdapAccounts } from '../ldap/ldap-accounts.js';
+import type { DirectoryPerson, LdapDirectory } from '../ldap/ldap-directory.js';
 import type { PasswordHasher } from '../passwords/password-hasher.js';
 import type { UsersRepository, UserWithSecret } from '../users/users.repository.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -21,7 +24,15 @@ function fake<T extends Record<string, (...args: never[]) => unknown>>(impl: T) 
 
 function setup(
   user: Partial<UserWithSecret> | null,
-  options: { valid?: boolean; rehash?: boolean; requireConfirmation?: boolean; blocked?: boolean; hasherDown?: boolean } = {},
+  options: {
+    valid?: boolean;
+    rehash?: boolean;
+    requireConfirmation?: boolean;
+    blocked?: boolean;
+    hasherDown?: boolean;
+    /** LDAP on, and what the directory answers (a person, null for "no", or an error). */
+    ldap?: DirectoryPerson | null | Error;
+  } = {},
 ) {
   const hasher = fake({
     verify: async () => {
@@ -52,13 +63,26 @@ function setup(
     recordLogin: async () => undefined,
   });
   const config = { auth: { requireEmailConfirmation: options.requireConfirmation ?? true } } as unknown as AppConfig;
+  const directory = fake({
+    authenticate: async () => {
+      if (options.ldap instanceof Error) {
+        throw options.ldap;
+      }
+      return options.ldap ?? null;
+    },
+  });
+  const ldapAccount = { id: 'l1', email: 'p@example.org', active: true, emailConfirmedAt: new Date(), authEpoch: 0, authSource: 'ldap' };
+  const ldapAccounts = fake({ accountFor: async () => ldapAccount });
   const service = new LoginService(
     users.object as unknown as UsersRepository,
     hasher.object as unknown as PasswordHasher,
     throttle.object as unknown as LoginThrottle,
     config,
+    Object.assign(directory.object, { enabled: options.ldap !== undefined }) as unknown as LdapDirectory,
+    ldapAccounts.object as unknown as LdapAccounts,
+    fake({ signIn: async () => undefined, signInFailed: async () => undefined }).object as unknown as AuditLog,
   );
-  return { service, attempt, hasher: hasher.calls, throttle: throttle.calls, users: users.calls };
+  return { service, attempt, hasher: hasher.calls, throttle: throttle.calls, users: users.calls, directory: directory.calls, ldapAccounts: ldapAccounts.calls };
 }
 
 describe('LoginService', () => {
@@ -132,5 +156,45 @@ describe('LoginService', () => {
     await expect(service.authenticate(['a'], 'x', 'ip')).rejects.toBeInstanceOf(LoginFailedError);
     await expect(service.authenticate('a@example.org', 'x'.repeat(1000), 'ip')).rejects.toBeInstanceOf(LoginFailedError);
     expect(users.findWithSecretByEmail).toEqual([]);
+  });
+
+  describe('with LDAP configured', () => {
+    const person: DirectoryPerson = { dn: 'uid=p,dc=x', mail: 'p@example.org', firstName: 'P', lastName: 'Q', groups: [] };
+
+    it('never asks the directory about an account with a local password', async () => {
+      const { service, directory } = setup({}, { ldap: person });
+      await service.authenticate('a@example.org', 'pw', 'ip');
+      expect(directory.authenticate).toEqual([]);
+    });
+
+    it('asks it about an unknown address, with a dummy hash alongside, and signs in the account it vouches for', async () => {
+      const { service, directory, hasher, ldapAccounts, throttle, attempt } = setup(null, { ldap: person });
+      await expect(service.authenticate(' p@example.org', 'pw', 'ip')).resolves.toMatchObject({ id: 'l1', email: 'p@example.org', authEpoch: 0 });
+      expect(directory.authenticate).toEqual([['p@example.org', 'pw']]);
+      expect(hasher.verifyDummy).toEqual([['pw']]);
+      expect(ldapAccounts.accountFor).toEqual([[person, 'p@example.org', null]]);
+      expect(throttle.succeeded).toEqual([[attempt]]);
+    });
+
+    it('asks it about an account an LDAP sign-in created, and counts a "no"', async () => {
+      const { service, directory, throttle } = setup({ passwordHash: null, authSource: 'ldap' }, { ldap: null });
+      await expect(service.authenticate('a@example.org', 'pw', 'ip')).rejects.toBeInstanceOf(LoginFailedError);
+      expect(directory.authenticate).toHaveLength(1);
+      expect(throttle.succeeded).toEqual([]);
+      expect(throttle.abandoned).toEqual([]);
+    });
+
+    it('leaves a local account without a password (invited, reset by an admin) to the dummy hash', async () => {
+      const { service, directory, hasher } = setup({ passwordHash: null, authSource: 'local' }, { ldap: person });
+      await expect(service.authenticate('a@example.org', 'pw', 'ip')).rejects.toBeInstanceOf(LoginFailedError);
+      expect(directory.authenticate).toEqual([]);
+      expect(hasher.verifyDummy).toEqual([['pw']]);
+    });
+
+    it('hands the attempt back when the directory is down', async () => {
+      const { service, throttle, attempt } = setup(null, { ldap: new Error('directory down') });
+      await expect(service.authenticate('p@example.org', 'pw', 'ip')).rejects.toThrow('directory down');
+      expect(throttle.abandoned).toEqual([[attempt]]);
+    });
   });
 });

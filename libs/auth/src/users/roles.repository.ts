@@ -45,7 +45,11 @@ export class RolesRepository {
    * Makes the user's roles exactly `roles`, in one transaction. Unknown role names are reported
    * back and nothing changes; false (and nothing changes) when there is no such user.
    */
-  async setRoles(userId: string, roles: string[]): Promise<{ found: boolean; unknown: string[] }> {
+  async setRoles(
+    userId: string,
+    roles: string[],
+    inTransaction?: (manager: EntityManager) => Promise<void>,
+  ): Promise<{ found: boolean; unknown: string[] }> {
     if (!isUserId(userId)) {
       return { found: false, unknown: [] };
     }
@@ -58,6 +62,7 @@ export class RolesRepository {
       }
       await this.setRolesWith(manager, userId, roles);
       await manager.query(`UPDATE users SET updated_at = now() WHERE id = $1`, [userId]);
+      await inTransaction?.(manager); // the audit row: it commits with the change or undoes it
       return { found: true, unknown: [] };
     });
   }

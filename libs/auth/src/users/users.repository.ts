@@ -5,10 +5,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AuthStateCache } from './auth-state-cache.js';
 import { RolesRepository } from './roles.repository.js';
 import { isUserId } from './user-id.js';
-import { User } from './user.entity.js';
+import { type AuthSource, User } from './user.entity.js';
 
 /** The users columns every read returns (the password hash only where asked for). */
-const USER_COLUMNS = 'id, email, first_name, last_name, active, email_confirmed_at, auth_epoch, last_login_at, created_at, updated_at';
+// totp_enabled_at rides along so that login learns whether a second factor follows without a
+// second round trip (the login path is benchmarked).
+const USER_COLUMNS =
+  'id, email, first_name, last_name, active, email_confirmed_at, auth_epoch, last_login_at, created_at, updated_at, auth_source, totp_enabled_at';
 
 export interface UserRow {
   id: string;
@@ -22,6 +25,8 @@ export interface UserRow {
   created_at: Date;
   updated_at: Date;
   password_hash?: string | null;
+  totp_enabled_at?: Date | null;
+  auth_source?: AuthSource;
 }
 
 /** The columns every view of a user shares, camel-cased (UserDirectory builds on it too). */
@@ -42,6 +47,8 @@ function toUser(row: UserRow): User {
   return Object.assign(new User(), userFieldsOf(row), {
     authEpoch: row.auth_epoch,
     updatedAt: row.updated_at,
+    totpEnabledAt: row.totp_enabled_at ?? null,
+    authSource: row.auth_source ?? 'local',
     ...(row.password_hash === undefined ? {} : { passwordHash: row.password_hash }),
   });
 }
@@ -55,6 +62,7 @@ export interface UserAuthState {
   active: boolean;
   authEpoch: number;
   roles: string[];
+  authSource: AuthSource;
 }
 
 export interface UserWithSecret extends User {
@@ -92,9 +100,10 @@ export class UsersRepository {
       active: boolean;
       auth_epoch: number;
       roles: string[];
+      auth_source: AuthSource;
     }>(
       this.db,
-      `SELECT u.id, u.email, u.first_name, u.last_name, u.active, u.auth_epoch,
+      `SELECT u.id, u.email, u.first_name, u.last_name, u.active, u.auth_epoch, u.auth_source,
                 COALESCE(array_agg(r.name ORDER BY r.name) FILTER (WHERE r.name IS NOT NULL), '{}') AS roles
            FROM users u
            LEFT JOIN user_roles ur ON ur.user_id = u.id
@@ -113,6 +122,7 @@ export class UsersRepository {
           active: row.active,
           authEpoch: row.auth_epoch,
           roles: row.roles,
+          authSource: row.auth_source,
         }
       : null;
   }
@@ -166,18 +176,21 @@ export class UsersRepository {
     email: string;
     firstName: string;
     lastName: string;
-    passwordHash: string;
+    /** Null for an invited account: nobody can sign in to it until its owner chooses a password. */
+    passwordHash: string | null;
     roles: string[];
     emailConfirmedAt?: Date | null;
+    /** Default `local`; `ldap` for an account made by its first LDAP sign-in (no password hash). */
+    authSource?: AuthSource;
   }): Promise<User | null> {
     return this.db.transaction(async (manager) => {
       const inserted = await queryRows<{ id: string }>(
         manager,
-        `INSERT INTO users (email, first_name, last_name, password_hash, email_confirmed_at)
-         VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO users (email, first_name, last_name, password_hash, email_confirmed_at, auth_source)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT ((lower(email))) DO NOTHING
          RETURNING id`,
-        [input.email, input.firstName, input.lastName, input.passwordHash, input.emailConfirmedAt ?? null],
+        [input.email, input.firstName, input.lastName, input.passwordHash, input.emailConfirmedAt ?? null, input.authSource ?? 'local'],
       );
       if (inserted.length === 0) {
         return null;
@@ -194,14 +207,31 @@ export class UsersRepository {
   }
 
   /** Sets a new hash and bumps the epoch, which makes every existing session stale. */
-  async setPassword(userId: string, passwordHash: string): Promise<number> {
+  async setPassword(userId: string, passwordHash: string, executor: DataSource | EntityManager = this.db): Promise<number> {
     const rows = await queryRows<{ auth_epoch: number }>(
-      this.db,
+      executor,
       `UPDATE users SET password_hash = $2, auth_epoch = auth_epoch + 1, updated_at = now() WHERE id = $1 RETURNING auth_epoch`,
       [userId, passwordHash],
     );
-    await this.authStates.invalidate(userId);
+    await this.authStates.invalidate(userId, executor);
     return rows[0]?.auth_epoch ?? 0;
+  }
+
+  /**
+   * Removes the password (an admin's forced reset): sign-in is refused until the owner sets a new
+   * one from a reset link, and the epoch bump makes every session stale. False for an unknown user.
+   */
+  async clearPassword(userId: string): Promise<boolean> {
+    if (!UsersRepository.isUserId(userId)) {
+      return false;
+    }
+    const rows = await queryRows<unknown>(
+      this.db,
+      `UPDATE users SET password_hash = NULL, auth_epoch = auth_epoch + 1, updated_at = now() WHERE id = $1 RETURNING id`,
+      [userId],
+    );
+    await this.authStates.invalidate(userId);
+    return rows.length > 0;
   }
 
   /** Same hash strength raised (argon2 parameters went up): not a password change, the epoch stays. */
@@ -213,16 +243,16 @@ export class UsersRepository {
     await this.db.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [userId]);
   }
 
-  async confirmEmail(userId: string, email: string): Promise<boolean> {
+  async confirmEmail(userId: string, email: string, executor: DataSource | EntityManager = this.db): Promise<boolean> {
     // The address must still be free: someone may have registered it since the link was sent.
     const rows = await queryRows<unknown>(
-      this.db,
+      executor,
       `UPDATE users SET email = $2, email_confirmed_at = now(), updated_at = now()
         WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM users o WHERE lower(o.email) = lower($2) AND o.id <> $1)
         RETURNING id`,
       [userId, email],
     );
-    await this.authStates.invalidate(userId);
+    await this.authStates.invalidate(userId, executor);
     return rows.length > 0;
   }
 
@@ -236,13 +266,13 @@ export class UsersRepository {
   }
 
   /** Disabling bumps the epoch too, so a session that survives the revoke is still refused. */
-  async setActive(userId: string, active: boolean): Promise<boolean> {
+  async setActive(userId: string, active: boolean, executor: DataSource | EntityManager = this.db): Promise<boolean> {
     const rows = await queryRows<unknown>(
-      this.db,
+      executor,
       `UPDATE users SET active = $2, auth_epoch = auth_epoch + CASE WHEN $2 THEN 0 ELSE 1 END, updated_at = now() WHERE id = $1 RETURNING id`,
       [userId, active],
     );
-    await this.authStates.invalidate(userId);
+    await this.authStates.invalidate(userId, executor);
     return rows.length > 0;
   }
 }
