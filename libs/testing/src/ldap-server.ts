@@ -131,7 +131,13 @@ export class LdapServer {
   private seed(): string {
     const entries = [
       [`dn: ${LDAP_SUFFIX}`, 'objectClass: dcObject', 'objectClass: organization', 'dc: example', 'o: Example'],
-      [`dn: ${LDAP_SERVICE_DN}`, 'objectClass: simpleSecurityObject', 'objectClass: organizationalRole', 'cn: reader', `userPassword: ${LDAP_SERVICE_PASSWORD}`],
+      [
+        `dn: ${LDAP_SERVICE_DN}`,
+        'objectClass: simpleSecurityObject',
+        'objectClass: organizationalRole',
+        'cn: reader',
+        `userPassword: ${LDAP_SERVICE_PASSWORD}`,
+      ],
       [`dn: ou=people,${LDAP_SUFFIX}`, 'objectClass: organizationalUnit', 'ou: people'],
       [`dn: ou=groups,${LDAP_SUFFIX}`, 'objectClass: organizationalUnit', 'ou: groups'],
       ...this.people.map((p) => [

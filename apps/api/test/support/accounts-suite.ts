@@ -25,13 +25,15 @@ export interface AccountsSuite {
  * One accounts stack for the `describe` block it is called in (its own database, Redis key prefix
  * and session directory, so test files run in parallel), and the browser steps the account tests
  * share. Each test uses its own addresses, so the tests of a file do not depend on each other's order.
+ * `env` adds variables, read when the stack starts (a server started by an earlier `beforeAll`
+ * knows its port by then).
  */
-export function useAccountsStack(store: (typeof SESSION_STORES)[number]): AccountsSuite {
+export function useAccountsStack(store: (typeof SESSION_STORES)[number], env: () => Record<string, string> = () => ({})): AccountsSuite {
   let stack: AccountsStack | undefined;
   let counter = 0;
 
   beforeAll(async () => {
-    stack = await startAccountsStack(store);
+    stack = await startAccountsStack(store, env());
   });
 
   afterAll(async () => {

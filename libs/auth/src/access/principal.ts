@@ -12,6 +12,8 @@ export interface Principal {
   via: 'session' | 'api-key';
   /** Set when `via` is 'api-key'. */
   apiKeyId?: string;
+  /** The account signs in through LDAP: its password and address are the directory's (pages say so). */
+  directoryManaged?: boolean;
 }
 
 /** `admin` satisfies every role check. */

@@ -82,7 +82,15 @@ function setup(
     ldapAccounts.object as unknown as LdapAccounts,
     fake({ signIn: async () => undefined, signInFailed: async () => undefined }).object as unknown as AuditLog,
   );
-  return { service, attempt, hasher: hasher.calls, throttle: throttle.calls, users: users.calls, directory: directory.calls, ldapAccounts: ldapAccounts.calls };
+  return {
+    service,
+    attempt,
+    hasher: hasher.calls,
+    throttle: throttle.calls,
+    users: users.calls,
+    directory: directory.calls,
+    ldapAccounts: ldapAccounts.calls,
+  };
 }
 
 describe('LoginService', () => {
@@ -169,7 +177,11 @@ describe('LoginService', () => {
 
     it('asks it about an unknown address, with a dummy hash alongside, and signs in the account it vouches for', async () => {
       const { service, directory, hasher, ldapAccounts, throttle, attempt } = setup(null, { ldap: person });
-      await expect(service.authenticate(' p@example.org', 'pw', 'ip')).resolves.toMatchObject({ id: 'l1', email: 'p@example.org', authEpoch: 0 });
+      await expect(service.authenticate(' p@example.org', 'pw', 'ip')).resolves.toMatchObject({
+        id: 'l1',
+        email: 'p@example.org',
+        authEpoch: 0,
+      });
       expect(directory.authenticate).toEqual([['p@example.org', 'pw']]);
       expect(hasher.verifyDummy).toEqual([['pw']]);
       expect(ldapAccounts.accountFor).toEqual([[person, 'p@example.org', null]]);

@@ -67,7 +67,9 @@ describe('LDAP config', () => {
     expect(problemsOf({ ...LDAP, AUTH_LDAP_URL: 'http://ldap.example.org' })).toEqual([
       'AUTH_LDAP_URL must be an ldap:// or ldaps:// URL (scheme, host and port only)',
     ]);
-    expect(problemsOf({ ...LOCAL, AUTH_LDAP_URL: 'ldaps://ldap.example.org' })).toEqual(['AUTH_LDAP_SEARCH_BASE is required when AUTH_LDAP_URL is set']);
+    expect(problemsOf({ ...LOCAL, AUTH_LDAP_URL: 'ldaps://ldap.example.org' })).toEqual([
+      'AUTH_LDAP_SEARCH_BASE is required when AUTH_LDAP_URL is set',
+    ]);
     expect(problemsOf({ ...LDAP, AUTH_LDAP_URL: 'ldaps://ldap.example.org', AUTH_LDAP_STARTTLS: 'true' })).toEqual([
       'AUTH_LDAP_STARTTLS is for ldap:// URLs; an ldaps:// connection is TLS from the start',
     ]);
@@ -98,7 +100,9 @@ describe('LDAP config', () => {
     ]);
     expect(parseGroupRoles('cn=a,dc=x:Admin').problems).toHaveLength(1);
     expect(parseGroupRoles('admin').problems).toHaveLength(1);
-    expect(parseGroupRoles('cn=a,dc=x:admin;cn=A, dc=x:dev').problems).toEqual(['AUTH_LDAP_GROUP_ROLES: the group "cn=a,dc=x" is mapped twice']);
+    expect(parseGroupRoles('cn=a,dc=x:admin;cn=A, dc=x:dev').problems).toEqual([
+      'AUTH_LDAP_GROUP_ROLES: the group "cn=a,dc=x" is mapped twice',
+    ]);
     expect(parseGroupRoles(' ; ').map.size).toBe(0);
   });
 

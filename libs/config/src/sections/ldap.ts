@@ -106,7 +106,10 @@ export function normalizeDn(dn: string): string {
 export function parseGroupRoles(value: string | undefined): { map: Map<string, string>; problems: string[] } {
   const map = new Map<string, string>();
   const problems: string[] = [];
-  for (const entry of (value ?? '').split(';').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (value ?? '')
+    .split(';')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const at = entry.lastIndexOf(':');
     const dn = at > 0 ? normalizeDn(entry.slice(0, at)) : '';
     const role = at > 0 ? entry.slice(at + 1).trim() : '';
@@ -170,7 +173,9 @@ export const ldap = defineSection({
     }
     // Every sign-in sends a password to the directory: never in clear in production.
     if (url?.startsWith('ldap:') && env.AUTH_LDAP_STARTTLS === false && isProduction(env)) {
-      problems.push('AUTH_LDAP_URL: ldap:// without AUTH_LDAP_STARTTLS=true would send passwords in clear; use ldaps:// or STARTTLS in production');
+      problems.push(
+        'AUTH_LDAP_URL: ldap:// without AUTH_LDAP_STARTTLS=true would send passwords in clear; use ldaps:// or STARTTLS in production',
+      );
     }
     return problems;
   },
