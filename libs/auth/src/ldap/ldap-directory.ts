@@ -106,7 +106,9 @@ export class LdaptsDirectory extends LdapDirectory {
     } catch (error) {
       // Unreachable, timed out, TLS refused, or an answer we cannot use (a wrong search base):
       // none of it says anything about the password, so the attempt is not a guess.
-      this.logger.warn(`LDAP directory failed: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.warn(
+        `LDAP directory failed: ${error instanceof Error ? `${error.constructor.name}: ${error.message.trim()}` : String(error)}`,
+      );
       throw new DependencyUnavailableError('directory (LDAP)', error);
     } finally {
       client.unbind().catch(() => undefined);
