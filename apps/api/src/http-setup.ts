@@ -4,6 +4,7 @@ import { requestIdMiddleware } from '@app/logging';
 import { httpMetricsMiddleware } from '@app/metrics';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { ApiDrain } from './health/api-drain.js';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import nunjucks from 'nunjucks';
@@ -26,6 +27,7 @@ export function configureHttp(app: NestExpressApplication): void {
   app.set('trust proxy', config.http.trustProxyHops);
 
   app.use(httpMetricsMiddleware);
+  app.use(app.get(ApiDrain).middleware);
   app.use(requestIdMiddleware);
   app.use(helmet(helmetOptions(config)));
 

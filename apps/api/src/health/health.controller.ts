@@ -3,11 +3,13 @@ import { HealthCheckService } from '@nestjs/terminus';
 import type { Response } from 'express';
 import { Public } from '@app/auth';
 import { READINESS_CHECKS, type ReadinessCheck } from '@app/health';
+import { ApiDrain } from './api-drain.js';
 
 /**
  * `/health/live`: the process answers (restart it if not).
  * `/health/ready`: every dependency answers (send it traffic only if so); 503 otherwise, with
- * the failing dependency named in the body so the outage is visible from outside.
+ * the failing dependency named in the body so the outage is visible from outside, and 503 from
+ * SIGTERM on (ApiDrain), while the api still serves, so a load balancer stops sending first.
  */
 @Public()
 @Controller('health')
@@ -15,6 +17,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     @Inject(READINESS_CHECKS) private readonly checks: ReadinessCheck[],
+    private readonly drain: ApiDrain,
   ) {}
 
   @Get('live')
@@ -25,6 +28,10 @@ export class HealthController {
   @Get('ready')
   async ready(@Res({ passthrough: true }) res: Response) {
     res.setHeader('Cache-Control', 'no-store');
+    if (this.drain.draining) {
+      res.status(HttpStatus.SERVICE_UNAVAILABLE);
+      return { status: 'shutting_down' };
+    }
     try {
       return await this.health.check(this.checks.map((c) => c.check));
     } catch (error) {

@@ -24,6 +24,12 @@ export class HttpVariables {
   @Max(10)
   @IsInt()
   TRUST_PROXY_HOPS: number;
+
+  @Transform(toInt)
+  @Min(0)
+  @Max(60000)
+  @IsInt()
+  HTTP_DRAIN_MS: number;
 }
 
 export interface HttpConfig {
@@ -39,11 +45,17 @@ export interface HttpConfig {
   readonly acceptLoopbackOrigins: boolean;
   /** How many reverse proxies in front of us may set X-Forwarded-For (Express `trust proxy`). */
   readonly trustProxyHops: number;
+  /**
+   * After SIGTERM, how long the api keeps serving with readiness at 503 (and `Connection: close`
+   * on every response) before its listener closes, so a load balancer stops sending it requests first.
+   */
+  readonly drainMs: number;
 }
 
 type Env = HttpVariables & NodeEnvVariables;
 
-const LOCAL: Defaults<HttpVariables> = { HOST: '127.0.0.1', PORT: '3000', TRUST_PROXY_HOPS: '0' };
+// No drain locally: Ctrl-C stops at once. Production waits for the load balancer to notice.
+const LOCAL: Defaults<HttpVariables> = { HOST: '127.0.0.1', PORT: '3000', TRUST_PROXY_HOPS: '0', HTTP_DRAIN_MS: '0' };
 
 function check(env: Env): string[] {
   if (!isProduction(env)) {
@@ -61,7 +73,7 @@ export const http = defineSection({
   defaults: {
     development: LOCAL,
     test: LOCAL,
-    production: { HOST: '0.0.0.0', PORT: '3000', TRUST_PROXY_HOPS: '0' },
+    production: { HOST: '0.0.0.0', PORT: '3000', TRUST_PROXY_HOPS: '0', HTTP_DRAIN_MS: '5000' },
   },
   check,
   build: (env: Env): HttpConfig => ({
@@ -71,5 +83,6 @@ export const http = defineSection({
     baseUrl: (env.APP_BASE_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
     acceptLoopbackOrigins: !isProduction(env),
     trustProxyHops: env.TRUST_PROXY_HOPS,
+    drainMs: env.HTTP_DRAIN_MS,
   }),
 });
