@@ -98,8 +98,7 @@ function whereOf(filter: AuditFilter): { where: string; params: unknown[] } {
   const params: unknown[] = [];
   const param = (value: unknown) => `$${params.push(value)}`;
   if (filter.userId !== undefined && UUID.test(filter.userId)) {
-    const p = param(filter.userId);
-    conditions.push(`(actor_id = ${p}::uuid OR (target_type = 'user' AND target_id = ${p}))`);
+    conditions.push(`(actor_id = ${param(filter.userId)}::uuid OR (target_type = 'user' AND target_id = ${param(filter.userId)}))`);
   }
   if (filter.email !== undefined) {
     const p = param(filter.email);
