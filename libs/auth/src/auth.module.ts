@@ -23,6 +23,7 @@ import { LdapDirectory, LdaptsDirectory } from './ldap/ldap-directory.js';
 import { LocalStrategy } from './login/local.strategy.js';
 import { LoginThrottle } from './login/login-throttle.js';
 import { LoginService } from './login/login.service.js';
+import { CurrentPassword } from './passwords/current-password.js';
 import { Argon2PasswordHasher, PasswordHasher } from './passwords/password-hasher.js';
 import { FormRateLimit } from './rate-limit/form-rate-limit.js';
 import { FormRateLimitGuard } from './rate-limit/rate-limited.decorator.js';
@@ -59,6 +60,7 @@ import { UsersRepository } from './users/users.repository.js';
     LoginThrottle,
     { provide: LdapDirectory, useClass: LdaptsDirectory },
     LdapAccounts,
+    CurrentPassword,
     LoginService,
     FormRateLimit,
     FormRateLimitGuard,

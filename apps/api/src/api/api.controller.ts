@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiKeysService, LoginService, Public, Roles, TooManyAttemptsError } from '@app/auth';
+import { ApiKeysService, LoginService, Public, Roles, SecondFactorRequiredError, SecondFactorService, TooManyAttemptsError } from '@app/auth';
 import type { Request, Response } from 'express';
 import { ApiKeyResponse, CredentialsRequest, CredentialsResponse, MeResponse } from './api.dto.js';
 
@@ -11,12 +11,15 @@ export class ApiController {
   constructor(
     private readonly login: LoginService,
     private readonly apiKeys: ApiKeysService,
+    private readonly secondFactor: SecondFactorService,
   ) {}
 
   @Post('credentials')
   @Public()
   @HttpCode(201)
-  @ApiOperation({ summary: 'Exchange email and password for a new API key (dev and admin accounts).' })
+  @ApiOperation({
+    summary: 'Exchange email and password (and, with two-step sign-in on, a code) for a new API key (dev and admin accounts).',
+  })
   @ApiOkResponse({ type: CredentialsResponse })
   async credentials(
     @Body() body: CredentialsRequest,
@@ -29,8 +32,22 @@ export class ApiController {
       }
       throw error;
     });
+    // Two-step sign-in holds here too: the password alone does not mint a key. (Keys already
+    // issued keep working: a key is its own credential, the "API keys are unaffected".)
+    if (user.secondFactor && (body.code === undefined || !(await this.codeAccepted(user.id, body.code, req, res)))) {
+      throw new SecondFactorRequiredError(body.code !== undefined);
+    }
     const key = await this.apiKeys.createForUser(user.id, body.label);
     return { id: key.id, token: key.token, roles: key.roles };
+  }
+
+  private codeAccepted(userId: string, code: string, req: Request, res: Response): Promise<boolean> {
+    return this.secondFactor.verifyCode(userId, code, req.ip).catch((error: unknown) => {
+      if (error instanceof TooManyAttemptsError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
+      throw error;
+    });
   }
 
   @Get('me')

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class CredentialsRequest {
   @ApiProperty({ example: 'dev@example.com' })
@@ -12,6 +12,17 @@ export class CredentialsRequest {
   @MinLength(1)
   @IsString()
   password: string;
+
+  @ApiProperty({
+    required: false,
+    example: '123456',
+    maxLength: 64,
+    description: 'For an account with two-step sign-in: the current code from the authenticator app, or a recovery code.',
+  })
+  @IsOptional()
+  @MaxLength(64)
+  @IsString()
+  code?: string;
 
   @ApiProperty({ required: false, example: 'deploy script', maxLength: 100 })
   @MaxLength(100)

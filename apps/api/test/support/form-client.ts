@@ -22,6 +22,8 @@ export function csrfFrom(html: string): string {
 export class FormClient {
   cookie?: string;
   csrf?: string;
+  /** Other cookies the app set (the pending-login cookie of a two-step sign-in), sent back like a browser would. */
+  readonly others = new Map<string, string>();
 
   constructor(private readonly http: ReturnType<typeof request>) {}
 
@@ -29,8 +31,16 @@ export class FormClient {
     const header = res.headers['set-cookie'] as unknown as string[] | undefined;
     for (const c of header ?? []) {
       const pair = c.split(';')[0];
+      const gone = /Max-Age=0/i.test(c) || pair.endsWith('=');
       if (/^(__Host-)?sid=/.test(pair)) {
-        this.cookie = /Max-Age=0/i.test(c) || pair.endsWith('=') ? undefined : pair;
+        this.cookie = gone ? undefined : pair;
+      } else {
+        const name = pair.slice(0, pair.indexOf('='));
+        if (gone) {
+          this.others.delete(name);
+        } else {
+          this.others.set(name, pair);
+        }
       }
     }
     if (res.type === 'text/html' && res.text.includes('name="_csrf"')) {
@@ -39,9 +49,16 @@ export class FormClient {
     return res;
   }
 
+  /** The Cookie header this browser sends, if any. */
+  cookieHeader(): string | undefined {
+    const all = [this.cookie, ...this.others.values()].filter((c): c is string => c !== undefined);
+    return all.length > 0 ? all.join('; ') : undefined;
+  }
+
   async get(path: string): Promise<request.Response> {
     const req = this.http.get(path).set('Accept', 'text/html');
-    return this.remember(await (this.cookie ? req.set('Cookie', this.cookie) : req));
+    const cookies = this.cookieHeader();
+    return this.remember(await (cookies ? req.set('Cookie', cookies) : req));
   }
 
   /** Posts a form with the current CSRF token (load the form page first). */
@@ -49,6 +66,7 @@ export class FormClient {
     const csrf = options.csrf === undefined ? this.csrf : options.csrf;
     const body = new URLSearchParams({ ...fields, ...(csrf ? { _csrf: csrf } : {}) }).toString();
     const req = this.http.post(path).type('form').set('Accept', 'text/html').send(body);
-    return this.remember(await (this.cookie ? req.set('Cookie', this.cookie) : req));
+    const cookies = this.cookieHeader();
+    return this.remember(await (cookies ? req.set('Cookie', cookies) : req));
   }
 }
