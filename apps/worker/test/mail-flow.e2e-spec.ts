@@ -170,6 +170,6 @@ describe('mail through the queue and the worker (Redis)', () => {
 
   it('declares the scheduled jobs', async () => {
     const schedulers = await worker.get(JobQueue).queue('maintenance').getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(['accounts.purge-tokens', 'mail.outbox-prune', 'sessions.reap']);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['accounts.purge-tokens', 'audit.prune', 'mail.outbox-prune', 'sessions.reap']);
   });
 });

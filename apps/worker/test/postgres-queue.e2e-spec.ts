@@ -57,7 +57,7 @@ describe('queue on PostgreSQL (no Redis configured)', () => {
     // Completed jobs are deleted at once on this backend (BullMQ 6.7's retention deadlocked here).
     await eventually(async () => (await jobs.queue('system').getJob(id)) === undefined);
     const schedulers = await jobs.queue('maintenance').getJobSchedulers();
-    expect(schedulers.map((s) => s.key).sort()).toEqual(['accounts.purge-tokens', 'mail.outbox-prune', 'sessions.reap']);
+    expect(schedulers.map((s) => s.key).sort()).toEqual(['accounts.purge-tokens', 'audit.prune', 'mail.outbox-prune', 'sessions.reap']);
   });
 
   it('reaps expired session files when the scheduled sessions.reap job runs', async () => {
