@@ -12,7 +12,7 @@ import { getMetadataStorage, IsEmail, IsString, Matches, MaxLength, MinLength, v
  * An address field: the same rules and messages wherever a form asks for one. Listed in the order
  * they are checked (with stopAtFirstError the first failing rule gives the message).
  */
-const EmailField = () =>
+export const EmailField = () =>
   applyDecorators(
     IsEmail({}, { message: 'Enter a valid email address.' }),
     // IsEmail accepts quoted local parts (`"a b"@example.org`), which the mailer (MailService's

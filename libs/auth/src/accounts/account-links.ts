@@ -22,6 +22,10 @@ export class AccountLinks {
     return this.url('reset-password', token);
   }
 
+  acceptInvitation(token: string): string {
+    return this.url('accept-invitation', token);
+  }
+
   login(): string {
     return this.url('login');
   }

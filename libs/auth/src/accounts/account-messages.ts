@@ -43,6 +43,21 @@ export class AccountMessages {
     );
   }
 
+  /**
+   * The set-password link of an account an admin created. It lives as long as a confirmation
+   * link (AUTH_CONFIRM_TOKEN_TTL_HOURS): using it confirms the address too, and a person who was
+   * not expecting the mail needs about as long to notice it.
+   */
+  async invitation(userId: string, email: string, firstName: string): Promise<void> {
+    const ttl = this.config.auth.confirmTokenTtlMs;
+    const token = await this.tokens.issue(userId, 'invite', email, ttl);
+    await this.mailer.send('invitation', email, {
+      firstName,
+      inviteUrl: this.links.acceptInvitation(token),
+      expiresInHours: Math.round(ttl / 3_600_000),
+    });
+  }
+
   /** Tells the owner of an address that someone tried to register it (or move an account to it). */
   async accountExists(email: string, firstName: string): Promise<void> {
     await this.mailer.send('account-exists', email, { firstName, loginUrl: this.links.login(), resetUrl: this.links.forgotPassword() });

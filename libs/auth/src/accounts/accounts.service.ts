@@ -4,6 +4,7 @@ import { JobQueue } from '@app/queue';
 import { SessionService } from '@app/session';
 import { ApiKeysService, type NewApiKey } from '../api-keys/api-keys.service.js';
 import type { Principal } from '../access/principal.js';
+import { CurrentPassword } from '../passwords/current-password.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
 import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
@@ -35,6 +36,7 @@ export class AccountsService {
     private readonly jobs: JobQueue,
     private readonly apiKeys: ApiKeysService,
     private readonly audit: AuditLog,
+    private readonly currentPassword: CurrentPassword,
   ) {}
 
   /** Creates the account and mails a confirmation link; for a taken address, mails its owner instead. */
@@ -232,7 +234,7 @@ export class AccountsService {
 
   private async checkPassword(userId: string, password: string): Promise<void> {
     const user = await this.users.findWithSecretById(userId);
-    if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, password))) {
+    if (!user || !(await this.currentPassword.matches(user, password))) {
       throw new InvalidFormError({ password: 'This is not your current password.' });
     }
   }
