@@ -45,8 +45,8 @@ describe('configuration layers: AWS Secrets Manager', () => {
     fake.answer('prod/app', { secretString: JSON.stringify({ SESSION_SECRET: 'from-aws-0123456789abcdef', LOG_LEVEL: 'warn', PORT: '4100' }) });
     const { values, origins } = await load({ ...awsEnv('prod/app'), PORT: '4200' }, 'LOG_LEVEL=debug\nHOST=10.0.0.9\n');
     expect(values).toMatchObject({ SESSION_SECRET: 'from-aws-0123456789abcdef', LOG_LEVEL: 'warn', PORT: '4200', HOST: '10.0.0.9' });
-    expect(origins.get('SESSION_SECRET')).toBe('AWS Secrets Manager secret "prod/app"');
-    expect(origins.get('LOG_LEVEL')).toBe('AWS Secrets Manager secret "prod/app"');
+    expect(origins.get('SESSION_SECRET')).toBe('AWS Secrets Manager (prod/app)');
+    expect(origins.get('LOG_LEVEL')).toBe('AWS Secrets Manager (prod/app)');
     expect(origins.get('PORT')).toBe('the process environment');
     expect(origins.get('HOST')).toBe('.env');
     expect(fake.requests.at(-1)).toEqual({ target: 'secretsmanager.GetSecretValue', secretId: 'prod/app' });

@@ -158,5 +158,5 @@ async function readSecretsManager(lower: Record<string, string>, files: Layer): 
   if (twice.length > 0) {
     throw new ConfigSourceError(twice.map((name) => `${name} is given by both ${name}_FILE and AWS Secrets Manager secret "${secretId}"; keep one`));
   }
-  return { label: `AWS Secrets Manager secret "${secretId}"`, values: nonEmpty(values) };
+  return { label: `AWS Secrets Manager (${secretId})`, values: nonEmpty(values) };
 }

@@ -2,6 +2,7 @@ import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import type { HttpVariables } from './http.js';
 import { toInt } from './parse.js';
+import { Secret } from './secret.js';
 import { defineSection } from './section.js';
 import type { WorkerVariables } from './worker.js';
 
@@ -15,6 +16,7 @@ export class MetricsVariables {
   METRICS_PORT?: number;
 
   /** Unset: the api serves no /metrics on its public port. */
+  @Secret()
   @IsOptional()
   @Matches(/^[A-Za-z0-9._~+/=-]{32,256}$/, { message: 'must be 32 to 256 characters of letters, digits and . _ ~ + / = -' })
   METRICS_TOKEN?: string;
