@@ -22,6 +22,7 @@ const PEOPLE = {
   eve: person('eve'),
   fay: person('fay', ['admins']),
   gus: person('gus'),
+  hal: person('hal', ['staff']),
   ivy: person('ivy', ['staff']),
 };
 const emailOf = (p: LdapPerson) => p.mail!;
@@ -163,6 +164,17 @@ describe.each(SESSION_STORES)('LDAP sign-in (%s sessions)', (store) => {
     expect(await t.stack.api.get(AccountsService).sendPasswordReset(emailOf(eve))).toBe(false);
     expect(t.stack.mailsTo(emailOf(eve))).toEqual([]);
     expect((await users().findWithSecretByEmail(emailOf(eve)))!.passwordHash).toBeNull();
+  });
+
+  it('checks the directory password where a signed-in page asks for it again (a new API key, sign out others)', async () => {
+    const { hal } = PEOPLE;
+    const b = t.browser();
+    expect((await signIn(b, emailOf(hal), hal.password)).status).toBe(303);
+    await b.get('/account/api-keys');
+    expect((await b.post('/account/api-keys', { label: 'ci', password: 'not the directory password' })).status).toBe(422);
+    expect((await b.post('/account/api-keys', { label: 'ci', password: hal.password })).status).toBe(201);
+    await b.get('/account/sessions');
+    expect((await b.post('/account/sessions/revoke-others', { password: hal.password })).status).toBe(303);
   });
 
   it('treats what is typed as a value, never as filter syntax', async () => {
