@@ -4,9 +4,11 @@ import { coldStart } from './cold-start.mjs';
 import { sessionsBench } from './sessions.mjs';
 import { queueBench } from './queue.mjs';
 import { accountsBench } from './accounts.mjs';
+import { cacheBench } from './cache.mjs';
 
 console.log(`node ${process.version}, ${cpus().length} cores\n`);
 await coldStart();
 await sessionsBench();
 await queueBench();
 await accountsBench();
+await cacheBench();
