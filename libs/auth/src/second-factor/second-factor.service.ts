@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { InvalidFormError } from '../accounts/account-errors.js';
-import { PasswordHasher } from '../passwords/password-hasher.js';
+import { CurrentPassword } from '../passwords/current-password.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { type PendingLogin } from './pending-login.js';
 import { newRecoveryCodes, recoveryCodeDigest, recoveryCodeOf } from './recovery-codes.js';
@@ -34,7 +34,7 @@ export class SecondFactorService {
     private readonly repo: SecondFactorRepository,
     private readonly throttle: SecondFactorThrottle,
     private readonly users: UsersRepository,
-    private readonly hasher: PasswordHasher,
+    private readonly currentPassword: CurrentPassword,
     config: AppConfig,
   ) {
     this.keys = config.auth.totpKeys;
@@ -181,7 +181,8 @@ export class SecondFactorService {
 
   private async checkPassword(userId: string, password: unknown): Promise<void> {
     const user = typeof password === 'string' && password.length > 0 ? await this.users.findWithSecretById(userId) : null;
-    if (!user?.passwordHash || !(await this.hasher.verify(user.passwordHash, password as string))) {
+    // An LDAP account answers with its directory password (CurrentPassword).
+    if (!user || !(await this.currentPassword.matches(user, password as string))) {
       throw new InvalidFormError({ password: WRONG_PASSWORD });
     }
   }
