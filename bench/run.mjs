@@ -4,6 +4,7 @@ import { coldStart } from './cold-start.mjs';
 import { sessionsBench } from './sessions.mjs';
 import { queueBench } from './queue.mjs';
 import { accountsBench } from './accounts.mjs';
+import { capacityBench } from './capacity.mjs';
 import { cacheBench } from './cache.mjs';
 
 console.log(`node ${process.version}, ${cpus().length} cores\n`);
@@ -11,4 +12,5 @@ await coldStart();
 await sessionsBench();
 await queueBench();
 await accountsBench();
+await capacityBench();
 await cacheBench();

@@ -1,0 +1,159 @@
+// Capacity benchmark (issue 14), against the production bundle (dist/bundle/api.mjs):
+// - signed-in page views per second (GET /account with a session cookie, sessions in Redis) with
+//   one api process and with two, measured as adjacent pairs in one run (1, 2, then 2, 1 ...), so
+//   the ratio's two sides are seconds apart;
+// - the peak RSS of an api process under that load (VmHWM from /proc, the kernel's high-water
+//   mark; target: at most 200 MiB).
+// Two apis are loaded by two generators at once, half the connections each, rather than through a
+// proxy: a balancer in this process would take CPU from the apis on a small machine, and a real one
+// runs elsewhere. Nothing is pinned here (unlike bench/sessions.mjs): pinning keeps the generator's
+// core away from the servers, which on 2 cores would leave both apis one core to share and the
+// ratio could not show anything. Loopback only (support.mjs refuses anything else), bounded
+// durations. Prints its figures; it records nothing.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { benchDatabase, freePort, loadGenerator, loadTest, median, root } from './support.mjs';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = 50;
+const EMAIL = 'bench-capacity@example.org';
+const PASSWORD = 'a benchmark passphrase of decent length';
+const MiB = 1024 * 1024;
+
+async function startApi(databaseUrl, port, prefix) {
+  const env = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    APP_BASE_URL: 'https://bench.example',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    REDIS_KEY_PREFIX: prefix,
+    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
+    AUTH_TOTP_ENCRYPTION_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    MAIL_FROM: 'bench@example.org',
+    SEED_ADMIN_EMAIL: EMAIL,
+    SEED_ADMIN_PASSWORD: PASSWORD,
+    LOG_LEVEL: 'warn',
+    // Stop at once when the bench ends: there is no balancer to drain from.
+    HTTP_DRAIN_MS: '0',
+  };
+  const child = spawn(process.execPath, [join(root, 'dist/bundle/api.mjs')], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) {
+        return child;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`api did not become ready${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}:\n${stderr}`);
+}
+
+const stopChild = async (child) => {
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+};
+
+const cookieOf = (res) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.includes('sid='));
+
+/** One browser sign-in (form, then POST); the session lives in Redis, so it works on both apis. */
+async function signIn(base) {
+  const form = await fetch(`${base}/login`);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: cookieOf(form), 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email: EMAIL, password: PASSWORD, _csrf: csrf }).toString(),
+  });
+  await res.arrayBuffer();
+  if (res.status !== 303) {
+    throw new Error(`sign-in answered ${res.status}`);
+  }
+  return cookieOf(res);
+}
+
+/** The kernel's peak resident set of a process so far (VmHWM), in bytes; null without /proc. */
+function peakRss(pid) {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Number(kb) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Page views/s over `bases` at once, the connections split evenly; a non-2xx fails the run. */
+async function pageViews(bases, cookie, seconds) {
+  // `__Host-` cookies are sent over https only by browsers; the api reads the header as is.
+  const headers = { cookie, accept: 'text/html' };
+  const results = await Promise.all(
+    bases.map((base) => loadTest({ url: `${base}/account`, headers, connections: CONNECTIONS / bases.length, seconds })),
+  );
+  return results.reduce((sum, r) => sum + r.rps, 0);
+}
+
+export async function capacityBench() {
+  console.log(`\n== Capacity: signed-in page views, 1 vs 2 api processes (production bundle, ${loadGenerator}, ${cpus().length} cores, unpinned)`);
+  const db = await benchDatabase('capacity');
+  const prefix = `bench-capacity-${process.pid}:`;
+  const ports = [await freePort(), await freePort()];
+  const bases = ports.map((p) => `http://127.0.0.1:${p}`);
+  const apis = [];
+  try {
+    apis.push(await startApi(db.url, ports[0], prefix));
+    apis.push(await startApi(db.url, ports[1], prefix));
+    const cookie = await signIn(bases[0]);
+    // Warm-up: the JIT and both pools, on both apis.
+    await pageViews(bases, cookie, Math.min(3, SECONDS));
+    await pageViews(bases.slice(0, 1), cookie, Math.min(2, SECONDS));
+
+    const one = [];
+    const two = [];
+    const ratios = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? [1, 2] : [2, 1];
+      const got = {};
+      for (const n of order) {
+        got[n] = await pageViews(bases.slice(0, n), cookie, SECONDS);
+      }
+      one.push(got[1]);
+      two.push(got[2]);
+      ratios.push(got[2] / got[1]);
+    }
+    const list = (xs) => xs.map((x) => x.toFixed(2)).join(', ');
+    console.log(`GET /account, 1 api, ${CONNECTIONS} connections: ${median(one).toFixed(0)}/s (rounds: ${one.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`GET /account, 2 apis, ${CONNECTIONS / 2} connections each: ${median(two).toFixed(0)}/s (rounds: ${two.map((x) => x.toFixed(0)).join(', ')})`);
+    console.log(`2 apis / 1 api: ${median(ratios).toFixed(2)}x (rounds: ${list(ratios)})`);
+    for (const [i, api] of apis.entries()) {
+      const peak = peakRss(api.pid);
+      const verdict = peak === null ? 'n/a' : peak <= 200 * MiB ? 'MET' : 'NOT MET';
+      console.log(`api ${i + 1} peak RSS: ${peak === null ? 'n/a (no /proc)' : `${(peak / MiB).toFixed(1)} MiB`} (target <= 200 MiB) ${verdict}`);
+    }
+  } finally {
+    await Promise.all(apis.map(stopChild));
+    await db.drop();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  await capacityBench();
+}
