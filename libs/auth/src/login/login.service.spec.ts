@@ -150,6 +150,14 @@ describe('LoginService', () => {
       id: 'u1',
       email: 'a@example.org',
       authEpoch: 3,
+      secondFactor: false,
+    });
+  });
+
+  it('says when a second factor is on (read with the user, no extra query): the caller asks for a code', async () => {
+    await expect(setup({ totpEnabledAt: new Date() }).service.authenticate('a@example.org', 'x', 'ip')).resolves.toMatchObject({
+      id: 'u1',
+      secondFactor: true,
     });
   });
 
