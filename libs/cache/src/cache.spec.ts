@@ -1,5 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { jest } from '@jest/globals';
+import { scrape } from '@app/metrics';
+import { metricSum } from '@app/testing';
 import { describeCacheContract } from '../test/cache.conformance.js';
 import { MemoryCacheBackend } from './backends/memory-cache-backend.js';
 import { CacheBackend, type WriteGuard } from './cache-backend.port.js';
@@ -49,6 +51,7 @@ describe('Cache with a failing backend', () => {
     const backend = new FlakyBackend();
     const cache = new Cache(backend);
     const users = cache.namespace<string>('users', 60_000);
+    const before = (await scrape()).body;
     await users.set('a', 'cached');
     backend.down = true;
     expect(await users.get('a')).toBeUndefined();
@@ -58,6 +61,10 @@ describe('Cache with a failing backend', () => {
     expect(cache.stats()).toMatchObject({ outages: 1 });
     expect(cache.stats().errors).toBeGreaterThanOrEqual(1);
     expect(warn).toHaveBeenCalledTimes(1);
+    const after = (await scrape()).body;
+    const delta = (name: string, labels: Record<string, string>) => metricSum(after, name, labels) - metricSum(before, name, labels);
+    expect(delta('cache_outages_total', { backend: 'memory' })).toBe(1);
+    expect(delta('cache_operations_total', { backend: 'memory', result: 'miss' })).toBe(3);
   });
 
   it('does not serve an entry whose invalidation was lost in the outage once the backend is back', async () => {

@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { cacheOperations, cacheOutages } from '@app/metrics';
 import { randomBytes } from 'node:crypto';
 import { CacheBackend } from './cache-backend.port.js';
 import { CacheNamespace } from './cache-namespace.js';
@@ -82,6 +83,16 @@ export class Cache {
     return { ...this.counts };
   }
 
+  /** Counted here and in the process's metrics (cache_operations_total, cache_outages_total). */
+  private count(result: 'hits' | 'misses' | 'errors' | 'outages'): void {
+    this.counts[result]++;
+    if (result === 'outages') {
+      cacheOutages.inc({ backend: this.kind });
+    } else {
+      cacheOperations.inc({ backend: this.kind, result: result === 'hits' ? 'hit' : result === 'misses' ? 'miss' : 'error' });
+    }
+  }
+
   /**
    * Marks the backend as not to be trusted until it answers again (the Redis connection reports
    * a lost connection here even when no request noticed it).
@@ -106,7 +117,7 @@ export class Cache {
 
   async lookup(ns: string, key: string): Promise<Lookup> {
     if (!this.backend || !(await this.usable())) {
-      this.counts.misses++;
+      this.count('misses');
       return { value: undefined, hit: false, stamp: null };
     }
     try {
@@ -114,14 +125,14 @@ export class Cache {
       const stamp = { namespaceGen, keyGen };
       const parsed = entry === null ? undefined : parseEntry(entry);
       if (parsed && parsed.s === stampText(stamp)) {
-        this.counts.hits++;
+        this.count('hits');
         return { value: parsed.v, hit: true, stamp };
       }
-      this.counts.misses++;
+      this.count('misses');
       return { value: undefined, hit: false, stamp };
     } catch (error) {
       this.failed(error);
-      this.counts.misses++;
+      this.count('misses');
       return { value: undefined, hit: false, stamp: null };
     }
   }
@@ -183,10 +194,10 @@ export class Cache {
   // --- outage handling ---------------------------------------------------------------------
 
   private failed(error: unknown): void {
-    this.counts.errors++;
+    this.count('errors');
     if (this.healthy) {
       this.healthy = false;
-      this.counts.outages++;
+      this.count('outages');
       this.logger.warn(`cache backend (${this.kind}) failed: ${describe(error)}; reading from the source until it answers again`);
     }
   }
@@ -211,7 +222,7 @@ export class Cache {
       this.healthy = true;
       this.logger.log(`cache backend (${this.kind}) answers again; every namespace was invalidated`);
     } catch {
-      this.counts.errors++;
+      this.count('errors');
     }
   }
 }

@@ -2,6 +2,8 @@ export { httpMetricsMiddleware, UNMATCHED_ROUTE } from './http-metrics.middlewar
 export { MetricsModule } from './metrics.module.js';
 export { MetricsServer } from './metrics-server.js';
 export {
+  cacheOperations,
+  cacheOutages,
   jobDuration,
   jobsCompleted,
   jobsFailed,

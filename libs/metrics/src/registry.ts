@@ -44,6 +44,21 @@ export const sessionStoreErrors = new Counter({
   registers: [registry],
 });
 
+/** `hit`, `miss` (absent, expired, invalidated, or the backend down), `error` (a failed backend operation). */
+export const cacheOperations = new Counter({
+  name: 'cache_operations_total',
+  help: 'Application cache (libs/cache) reads by result, and failed backend operations',
+  labelNames: ['backend', 'result'] as const,
+  registers: [registry],
+});
+
+export const cacheOutages = new Counter({
+  name: 'cache_outages_total',
+  help: 'Times the application cache backend went from answering to failing (reads then go to the source)',
+  labelNames: ['backend'] as const,
+  registers: [registry],
+});
+
 /** `success`: right password; `failure`: wrong password or unknown/disabled account; `throttled`: refused before checking. */
 export const signIns = new Counter({
   name: 'sign_ins_total',
