@@ -12,6 +12,7 @@ import { AccountAdminService } from './accounts/account-admin.service.js';
 import { AccountLinks } from './accounts/account-links.js';
 import { AccountMessages } from './accounts/account-messages.js';
 import { AccountsService } from './accounts/accounts.service.js';
+import { SessionRevocations } from './accounts/session-revocations.js';
 import { AccessGuard } from './access/access.guard.js';
 import { SessionPrincipalMiddleware } from './access/session-principal.middleware.js';
 import { ApiKeysRepository } from './api-keys/api-keys.repository.js';
@@ -55,6 +56,7 @@ import { UsersRepository } from './users/users.repository.js';
     AccountLinks,
     AccountMessages,
     AccountsService,
+    SessionRevocations,
     UserRemovalRepository,
     AccountAdminService,
     LoginThrottle,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditLog } from '@app/audit';
 import { JobQueue } from '@app/queue';
-import { SessionService } from '@app/session';
 import { ApiKeysService, type NewApiKey } from '../api-keys/api-keys.service.js';
 import type { Principal } from '../access/principal.js';
 import { CurrentPassword } from '../passwords/current-password.js';
@@ -12,6 +11,7 @@ import { UsersRepository } from '../users/users.repository.js';
 import { LDAP_MANAGED } from '../ldap/ldap-managed.js';
 import { InvalidFormError } from './account-errors.js';
 import { AccountMessages } from './account-messages.js';
+import { SessionRevocations } from './session-revocations.js';
 
 export interface Registration {
   email: string;
@@ -32,11 +32,11 @@ export class AccountsService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: OneTimeTokensService,
     private readonly messages: AccountMessages,
-    private readonly sessions: SessionService,
     private readonly jobs: JobQueue,
     private readonly apiKeys: ApiKeysService,
     private readonly audit: AuditLog,
     private readonly currentPassword: CurrentPassword,
+    private readonly revocations: SessionRevocations,
   ) {}
 
   /** Creates the account and mails a confirmation link; for a taken address, mails its owner instead. */
@@ -148,7 +148,7 @@ export class AccountsService {
       await this.users.confirmEmail(redeemed.userId, user.email);
     }
     await this.tokens.retirePending(redeemed.userId, user?.email);
-    await this.endSessions(redeemed.userId, undefined, actor);
+    await this.revocations.endAll(redeemed.userId, undefined, actor);
     await this.apiKeys.revokeAll(redeemed.userId);
     await this.notifyPasswordChanged(redeemed.userId);
     return true;
@@ -184,35 +184,16 @@ export class AccountsService {
   }
 
   async endOtherSessions(userId: string, keepSessionId: string | undefined): Promise<void> {
-    await this.endSessions(userId, keepSessionId);
+    await this.revocations.endAll(userId, keepSessionId);
   }
 
-  /** After the session of a sign-out is gone (nothing to record for an anonymous one). */
-  async recordSignOut(userId: string | undefined): Promise<void> {
-    if (userId !== undefined) {
-      await this.audit.record({ action: 'auth.sign-out', target: { type: 'user', id: userId } });
-    }
+  /** After a sign-out destroyed its session. */
+  recordSignOut(userId: string | undefined): Promise<void> {
+    return this.revocations.recordSignOut(userId);
   }
 
-  /** The member's "sign out this session" (one of their own); false if it is not theirs or gone. */
-  async revokeSession(userId: string, sessionId: string): Promise<boolean> {
-    const revoked = await this.sessions.revoke(userId, sessionId);
-    if (revoked) {
-      await this.audit.record({ action: 'sessions.revoked', target: { type: 'user', id: userId }, details: { scope: 'one', count: 1 } });
-    }
-    return revoked;
-  }
-
-  /**
-   * Ends the user's sessions (all but `keepSessionId`) and records it. Sessions live outside
-   * PostgreSQL, so there is no shared transaction: they end first, then the row is written; if
-   * the write fails the request answers 503 with the sessions already ended (failing safe).
-   */
-  private async endSessions(userId: string, keepSessionId?: string, actor?: { id: string }): Promise<number> {
-    const count = await this.sessions.revokeAllForUser(userId, keepSessionId);
-    const scope = keepSessionId === undefined ? 'all' : 'others';
-    await this.audit.record({ action: 'sessions.revoked', actor, target: { type: 'user', id: userId }, details: { scope, count } });
-    return count;
+  revokeSession(userId: string, sessionId: string): Promise<boolean> {
+    return this.revocations.revokeOne(userId, sessionId);
   }
 
   /**
@@ -222,7 +203,7 @@ export class AccountsService {
    */
   async revokeOtherSessions(userId: string, password: string, keepSessionId: string | undefined): Promise<void> {
     await this.checkPassword(userId, password);
-    await this.endSessions(userId, keepSessionId);
+    await this.revocations.endAll(userId, keepSessionId);
     await this.apiKeys.revokeAll(userId);
   }
 
@@ -295,7 +276,7 @@ export class AccountsService {
       (ok) => (ok ? { action: active ? 'user.enabled' : 'user.disabled', target: { type: 'user', id: userId } } : null),
     );
     if (found && !active) {
-      await this.endSessions(userId);
+      await this.revocations.endAll(userId);
       await this.tokens.retirePending(userId);
     }
     return found;
