@@ -1,5 +1,7 @@
+import { AdminActionRefusedError, AdminUsersService } from '@app/admin';
 import { AccountsService, UsersRepository } from '@app/auth';
 import { LDAP_SERVICE_DN, LDAP_SERVICE_PASSWORD, LdapServer, type LdapPerson, TcpProxy } from '@app/testing';
+import { DataSource } from 'typeorm';
 import { startAccountsStack, type AccountsStack } from './support/accounts-harness.js';
 import { SESSION_STORES, useAccountsStack } from './support/accounts-suite.js';
 import { FormClient } from './support/form-client.js';
@@ -23,6 +25,7 @@ const PEOPLE = {
   fay: person('fay', ['admins']),
   gus: person('gus'),
   hal: person('hal', ['staff']),
+  joy: person('joy'),
   ivy: person('ivy', ['staff']),
 };
 const emailOf = (p: LdapPerson) => p.mail!;
@@ -164,6 +167,26 @@ describe.each(SESSION_STORES)('LDAP sign-in (%s sessions)', (store) => {
     expect(await t.stack.api.get(AccountsService).sendPasswordReset(emailOf(eve))).toBe(false);
     expect(t.stack.mailsTo(emailOf(eve))).toEqual([]);
     expect((await users().findWithSecretByEmail(emailOf(eve)))!.passwordHash).toBeNull();
+  });
+
+  it("keeps an admin from moving an LDAP account's address, and a forced reset mails no link", async () => {
+    const { joy } = PEOPLE;
+    expect((await signIn(t.browser(), emailOf(joy), joy.password)).status).toBe(303);
+    const id = (await users().findByEmail(emailOf(joy)))!.id;
+    const admin = t.stack.api.get(AdminUsersService);
+    const actor = '00000000-0000-4000-8000-000000000000';
+    await expect(admin.edit(actor, id, { firstName: 'Joy', lastName: 'Renamed', email: t.address('joy-moved') })).rejects.toBeInstanceOf(
+      AdminActionRefusedError,
+    );
+    expect(await users().findByEmail(emailOf(joy))).toMatchObject({ id, lastName: 'Renamed' });
+
+    expect(await admin.forcePasswordReset(actor, id)).toBe(true);
+    const outbox = await t.stack.api
+      .get(DataSource)
+      .query<Array<{ n: string }>>(`SELECT count(*) AS n FROM mail_outbox WHERE lower(recipient) = lower($1)`, [emailOf(joy)]);
+    expect(outbox[0].n).toBe('0');
+    // The directory still decides: joy signs in as before.
+    expect((await signIn(t.browser(), emailOf(joy), joy.password)).status).toBe(303);
   });
 
   it('checks the directory password where a signed-in page asks for it again (a new API key, sign out others)', async () => {

@@ -127,6 +127,11 @@ export class AdminUsersService {
     if (outcome === 'taken') {
       throw new AdminActionRefusedError(`Another account already uses the address ${profile.email}.`);
     }
+    if (outcome === 'directory-managed') {
+      throw new AdminActionRefusedError(
+        'This account signs in through LDAP: its address comes from the directory and changes there (the names were saved).',
+      );
+    }
     this.logger.log(`admin ${actorId} edited user ${userId}${outcome === 'email-pending' ? ' (address change pending)' : ''}`);
     return outcome;
   }

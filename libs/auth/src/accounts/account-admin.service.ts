@@ -20,7 +20,8 @@ export interface NewMember {
 
 export type InviteOutcome = { outcome: 'invited'; userId: string } | { outcome: 'taken' } | { outcome: 'unknown-roles'; roles: string[] };
 
-export type ProfileOutcome = 'saved' | 'email-pending' | 'taken' | 'not-found';
+/** `directory-managed`: an LDAP account's address is the directory's (names were saved). */
+export type ProfileOutcome = 'saved' | 'email-pending' | 'taken' | 'not-found' | 'directory-managed';
 
 export type ConfirmationOutcome = 'invitation' | 'confirmation' | 'already-confirmed' | 'not-found';
 
@@ -115,6 +116,9 @@ export class AccountAdminService {
     if (!emailChanges) {
       return 'saved';
     }
+    if (user.authSource === 'ldap') {
+      return 'directory-managed'; // moved here, its next LDAP sign-in would make a second account
+    }
     const started = await this.accounts.startEmailChange({ ...user, firstName: profile.firstName }, profile.email);
     return started === 'sent' ? 'email-pending' : started === 'taken' ? 'taken' : 'saved';
   }
@@ -152,7 +156,8 @@ export class AccountAdminService {
     await this.apiKeys.revokeAll(userId);
     await this.tokens.retirePending(userId);
     const user = await this.users.findById(userId);
-    if (user) {
+    // An LDAP account's password is the directory's: a reset link could only be refused.
+    if (user && user.authSource !== 'ldap') {
       await this.messages.resetPassword(user.id, user.email, user.firstName);
     }
     return true;
