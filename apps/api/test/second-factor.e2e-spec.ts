@@ -105,6 +105,18 @@ describe.each(SESSION_STORES)('second factor (%s sessions)', (store) => {
     expect((await b.post('/login/code', { code: codes[3] })).status).toBe(422);
   });
 
+  it('accepts one code once even when two browsers send it at the same moment', async () => {
+    const { email, b } = await t.member('race');
+    const { secret } = await enrol(b);
+    await signOut(b);
+    const other = t.browser();
+    await passwordStep(b, email, PASSWORD);
+    await passwordStep(other, email, PASSWORD);
+    const code = nextCode(secret);
+    const answers = await Promise.all([b.post('/login/code', { code }), other.post('/login/code', { code })]);
+    expect(answers.map((r) => r.status).sort()).toEqual([303, 422]);
+  });
+
   it('throttles wrong codes, also in parallel: the right code is refused too until the window ends', async () => {
     const { email, b } = await t.member('throttle');
     const { secret } = await enrol(b);
