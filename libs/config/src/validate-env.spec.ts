@@ -250,3 +250,12 @@ describe('session cookie name', () => {
     expect(toAppConfig(validateEnv({ ...LOCAL, SESSION_COOKIE_NAME: 'sid' })).session.cookieName).toBe('sid');
   });
 });
+
+describe('audit retention', () => {
+  it('keeps the audit trail a year by default, takes AUDIT_RETENTION_DAYS, and refuses what is not a count of days', () => {
+    expect(toAppConfig(validateEnv(LOCAL)).auth.auditRetentionDays).toBe(365);
+    expect(toAppConfig(validateEnv({ ...LOCAL, AUDIT_RETENTION_DAYS: '30' })).auth.auditRetentionDays).toBe(30);
+    expect(problemsOf({ ...LOCAL, AUDIT_RETENTION_DAYS: '0' })).toEqual(['AUDIT_RETENTION_DAYS must not be less than 1']);
+    expect(problemsOf({ ...LOCAL, AUDIT_RETENTION_DAYS: 'forever' })).toEqual([expect.stringMatching(/^AUDIT_RETENTION_DAYS /)]);
+  });
+});
