@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@app/config';
 import { isEmail } from 'class-validator';
 import { RolesRepository } from '../users/roles.repository.js';
@@ -17,7 +17,7 @@ const BASE_ROLE = 'user';
  * change (SessionPrincipalMiddleware compares the roles a session was issued under).
  */
 @Injectable()
-export class LdapAccounts {
+export class LdapAccounts implements OnApplicationBootstrap {
   private readonly logger = new Logger(LdapAccounts.name);
   private readonly groupRoles: ReadonlyMap<string, string>;
 
@@ -27,6 +27,22 @@ export class LdapAccounts {
     config: AppConfig,
   ) {
     this.groupRoles = config.ldap?.groupRoles ?? new Map();
+  }
+
+  /**
+   * Roles live in the database (the CLI adds them), so a mapping that names one not there yet is
+   * said at start and at each sign-in that would grant it, and skipped: it is not a reason to
+   * refuse the start or the sign-in. A database that does not answer yet is not this check's to report.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.groupRoles.size === 0) {
+      return;
+    }
+    const known = new Set(await this.roles.roleNames().catch(() => [...this.groupRoles.values()]));
+    const unknown = [...new Set(this.groupRoles.values())].filter((role) => !known.has(role));
+    if (unknown.length > 0) {
+      this.logger.warn(`AUTH_LDAP_GROUP_ROLES names roles that do not exist (create them with the CLI): ${unknown.join(', ')}`);
+    }
   }
 
   /**
