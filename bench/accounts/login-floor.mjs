@@ -32,6 +32,13 @@ const gate = pLimit(defaultHashConcurrency());
 await pool.query(
   'CREATE TABLE IF NOT EXISTS floor_users (id serial PRIMARY KEY, email text UNIQUE NOT NULL, hash text NOT NULL, last_login_at timestamptz)',
 );
+// The audit trail's row for each sign-in (libs/audit): one more INSERT, as the api writes it.
+await pool.query(
+  `CREATE TABLE IF NOT EXISTS floor_audit (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), occurred_at timestamptz NOT NULL DEFAULT now(),
+     actor_id int, actor_email text, action text NOT NULL, target_type text, target_id text, target_label text, ip text, request_id text,
+     details jsonb NOT NULL DEFAULT '{}')`,
+);
+await pool.query('CREATE INDEX IF NOT EXISTS floor_audit_occurred_at_idx ON floor_audit (occurred_at)');
 const hash = await argon2.hash(PASSWORD, { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 });
 await pool.query('INSERT INTO floor_users (email, hash) VALUES ($1, $2) ON CONFLICT (email) DO UPDATE SET hash = $2', [EMAIL, hash]);
 
@@ -60,6 +67,11 @@ async function login(req, res, body) {
     .set(`${prefix}sess:${sid}`, JSON.stringify({ userId: user.id, createdAt: Date.now() }), 'PX', 3_600_000)
     .exec();
   await pool.query('UPDATE floor_users SET last_login_at = now() WHERE id = $1', [user.id]);
+  await pool.query(
+    `INSERT INTO floor_audit (actor_id, actor_email, action, target_type, target_id, target_label, ip, request_id, details)
+     VALUES ($1, $2, 'auth.sign-in', 'user', $3, $2, $4, $5, '{}')`,
+    [user.id, email, String(user.id), req.socket.remoteAddress, randomBytes(16).toString('hex')],
+  );
   res.writeHead(303, { location: '/', 'set-cookie': `sid=${sid}; Path=/; HttpOnly; SameSite=Lax` }).end();
 }
 
@@ -84,6 +96,7 @@ createServer((req, res) => {
 
 process.on('SIGTERM', async () => {
   await pool.query('DROP TABLE IF EXISTS floor_users');
+  await pool.query('DROP TABLE IF EXISTS floor_audit');
   await redis.quit();
   await pool.end();
   process.exit(0);
