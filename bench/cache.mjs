@@ -46,6 +46,7 @@ async function startApi(databaseUrl, port, extra, dirs) {
     REDIS_URL,
     REDIS_KEY_PREFIX: `bench-cache-${process.pid}:`,
     SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
+    AUTH_TOTP_ENCRYPTION_KEY: '6d3c1f0a9b8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e',
     AUTH_TOTP_ENCRYPTION_KEY: 'b3'.repeat(32),
     SESSION_DIR: dirs.sessions,
     CACHE_DIR: dirs.cache,

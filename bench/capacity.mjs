@@ -35,6 +35,7 @@ async function startApi(databaseUrl, port, prefix) {
     REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
     REDIS_KEY_PREFIX: prefix,
     SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
+    AUTH_TOTP_ENCRYPTION_KEY: '6d3c1f0a9b8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e',
     AUTH_TOTP_ENCRYPTION_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
     SMTP_URL: 'smtp://127.0.0.1:2525',
     MAIL_FROM: 'bench@example.org',

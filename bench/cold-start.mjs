@@ -54,6 +54,7 @@ export async function coldStart() {
     APP_BASE_URL: 'https://bench.example.org',
     DATABASE_URL: db.url,
     SESSION_SECRET: 'bench-Jx0l9V2qk3mJmQ1Pz7cYb8e4W5rT6uI0oP9aS8',
+    AUTH_TOTP_ENCRYPTION_KEY: '6d3c1f0a9b8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e',
     LOG_LEVEL: 'warn',
     // Production requires a sender and an SMTP server; the api never connects to it (the worker sends).
     MAIL_FROM: 'Bench <bench@example.org>',
