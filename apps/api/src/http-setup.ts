@@ -53,6 +53,8 @@ export function configureHttp(app: NestExpressApplication): void {
   });
   views.addGlobal('appName', config.app.name);
   views.addGlobal('assetVersion', BOOTSTRAP_VERSION);
+  // Pages that offer a password reset say that directory (LDAP) passwords are reset elsewhere.
+  views.addGlobal('ldapSignIn', config.ldap !== null);
   // Times on pages: UTC to the minute ("2026-11-27 09:30"), the same on every page.
   views.addFilter('utcMinute', (date: Date) => date.toISOString().replace('T', ' ').slice(0, 16));
   app.setBaseViewsDir(viewsDir);

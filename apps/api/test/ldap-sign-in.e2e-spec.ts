@@ -159,7 +159,7 @@ describe.each(SESSION_STORES)('LDAP sign-in (%s sessions)', (store) => {
 
     // Forgot-password answers as for anyone, and mails nothing: a local member asking after eve gets their link.
     const anon = t.browser();
-    await anon.get('/forgot-password');
+    expect((await anon.get('/forgot-password')).text).toContain('data-testid="ldap-reset-note"');
     expect((await anon.post('/forgot-password', { email: emailOf(eve) })).status).toBe(200);
     const { email: fence } = await t.member('fence');
     await anon.post('/forgot-password', { email: fence });
