@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OneTimeTokensService } from '@app/auth';
 import { linkPath } from './support/accounts-harness.js';
 import { PASSWORD, SESSION_STORES, useAccountsStack } from './support/accounts-suite.js';
 import { lifecycleHelpers, ROOT } from './support/admin-lifecycle.js';
@@ -106,6 +107,20 @@ describe.each(SESSION_STORES)('admin: creating and editing users (sessions in %s
       await replay.get('/login');
       expect((await replay.post('/accept-invitation', { token, password: 'another long passphrase' })).status).toBe(400);
       expect((await t.signIn(t.browser(), email, PASSWORD)).status).toBe(303); // the first password stands
+    });
+
+    it('answers a bad invitation link with 400 (garbage, or a link of another purpose) and a form without its token with 422', async () => {
+      const { email } = await t.member('purpose');
+      const b = t.browser();
+      expect((await b.get('/accept-invitation?token=not-a-token')).status).toBe(400);
+      expect((await b.get('/accept-invitation')).status).toBe(400);
+      const reset = await t.stack.api.get(OneTimeTokensService).issue(await t.userIdOf(email), 'reset-password', email, 3_600_000);
+      expect((await b.get(`/accept-invitation?token=${reset}`)).status).toBe(400);
+      await b.get('/login');
+      expect((await b.post('/accept-invitation', { token: reset, password: 'another long passphrase' })).status).toBe(400);
+      expect((await b.post('/accept-invitation', { password: PASSWORD })).status).toBe(422);
+      expect((await b.post('/accept-invitation', { token: 'x'.repeat(43), password: PASSWORD })).status).toBe(400);
+      expect((await t.signIn(t.browser(), email, PASSWORD)).status).toBe(303); // the password is untouched
     });
 
     it('refuses an address that has an account, in any case, and an unknown role: 409, nothing written or mailed', async () => {
