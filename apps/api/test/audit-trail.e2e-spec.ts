@@ -103,7 +103,11 @@ describe('audit trail: what writes a row', () => {
     await browser.get(`/confirm-email?token=${token}`);
     expect((await browser.post('/confirm-email', { token })).status).toBe(200);
     const [row] = await auditRows(t, 'account.email-changed', id);
-    expect(row).toMatchObject({ actor_id: id, target_label: 'new-address@example.org' });
+    expect(row).toMatchObject({
+      actor_id: id,
+      target_label: 'new-address@example.org',
+      details: { previousEmail: 'old-address@example.org' },
+    });
   });
 
   it('API key created and revoked on the account pages', async () => {

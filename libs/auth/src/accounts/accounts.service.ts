@@ -78,7 +78,12 @@ export class AccountsService {
       (m) => this.users.confirmEmail(redeemed.userId, redeemed.email, m),
       (ok) =>
         ok && moved
-          ? { action: 'account.email-changed', actor: { id: redeemed.userId }, target: { type: 'user', id: redeemed.userId } }
+          ? {
+              action: 'account.email-changed',
+              actor: { id: redeemed.userId },
+              target: { type: 'user', id: redeemed.userId },
+              details: { previousEmail: before.email },
+            }
           : null,
     );
     if (!confirmed) {
