@@ -62,13 +62,15 @@ describe.each<QueueBackendKind>(['redis', 'postgres'])('queue dashboard (queue o
   let failedId: string;
   let delayedId: string;
   let waitingIds: string[];
-  let pool: pg.Pool | null = null;
+  let prioritizedId: string;
 
   beforeAll(async () => {
     admin = await t.signIn('admin@example.org');
     const config = t.app.get(AppConfig);
     queue = t.app.get(JobQueue).queue('system');
     store = storeReader(t, backend, 'system');
+    // The stand-in worker's own connection to BullMQ's schema (on PostgreSQL), closed with it.
+    let pool: pg.Pool | null = null;
     if (backend === 'postgres') {
       pool = new pg.Pool({ connectionString: config.database.url, max: 3, options: '-c search_path=bullmq' });
     }
@@ -94,18 +96,20 @@ describe.each<QueueBackendKind>(['redis', 'postgres'])('queue dashboard (queue o
     await queue.add('system.ping', { sentAt: 2 }, { removeOnComplete: false });
     await done;
     await worker.close();
+    await pool?.end();
     delayedId = (await queue.add('system.ping', { sentAt: 3 }, { delay: 3_600_000 })).id!;
     waitingIds = [];
     for (let i = 0; i < 27; i++) {
       waitingIds.push((await queue.add('system.ping', { sentAt: 100 + i })).id!);
     }
+    // Waiting too, though BullMQ keeps it apart (Redis: its own sorted set): listed first, as it runs first.
+    prioritizedId = (await queue.add('system.ping', { sentAt: 200 }, { priority: 5 })).id!;
     // A schedule, as the worker upserts from the job registry at boot.
     await t.app.get(JobQueue).queue('maintenance').upsertJobScheduler('sessions.reap', { every: 900_000 }, { name: 'sessions.reap', data: {} });
   }, 60_000);
 
   afterAll(async () => {
     await store?.close();
-    await pool?.end();
   });
 
   it('counts every queue by state, the same as the store', async () => {
@@ -113,7 +117,7 @@ describe.each<QueueBackendKind>(['redis', 'postgres'])('queue dashboard (queue o
     expect(page.status).toBe(200);
     expect(page.text).toContain('data-testid="admin-tab-queues"');
     const count = (state: string) => new RegExp(`data-testid="count-system-${state}">(\\d+)<`).exec(page.text)?.[1];
-    expect([count('waiting'), count('active'), count('delayed'), count('completed'), count('failed'), count('paused')]).toEqual(['27', '0', '1', '1', '1', '0']);
+    expect([count('waiting'), count('active'), count('delayed'), count('completed'), count('failed'), count('paused')]).toEqual(['28', '0', '1', '1', '1', '0']);
     expect(page.text).toMatch(/data-testid="count-maintenance-waiting">1</); // the schedule's first run
     expect(await store.read(failedId)).toBe('failed');
     expect(await store.read(delayedId)).toBe('delayed');
@@ -124,10 +128,12 @@ describe.each<QueueBackendKind>(['redis', 'postgres'])('queue dashboard (queue o
     expect(first.status).toBe(200);
     expect(first.text.match(/data-testid="job-row"/g)).toHaveLength(25);
     expect(first.text).toContain('Page 1 of 2');
-    expect(first.text.indexOf(`job-id">${waitingIds[26]}<`)).toBeLessThan(first.text.indexOf(`job-id">${waitingIds[2]}<`));
+    expect(first.text.indexOf(`job-id">${prioritizedId}<`)).toBeLessThan(first.text.indexOf(`job-id">${waitingIds[26]}<`));
+    expect(first.text.indexOf(`job-id">${waitingIds[26]}<`)).toBeLessThan(first.text.indexOf(`job-id">${waitingIds[3]}<`));
     const second = await admin.get('/admin/queues/system?state=waiting&page=2');
-    expect(second.text.match(/data-testid="job-row"/g)).toHaveLength(2);
+    expect(second.text.match(/data-testid="job-row"/g)).toHaveLength(3);
     expect(second.text).toContain(`job-id">${waitingIds[0]}<`);
+    expect(second.text).not.toContain(`job-id">${prioritizedId}<`);
     expect((await admin.get('/admin/queues/system?state=waiting&page=9')).text).toContain('No waiting job.');
     const failed = await admin.get('/admin/queues/system?state=failed');
     expect(failed.text.match(/data-testid="job-row"/g)).toHaveLength(1);
@@ -185,7 +191,7 @@ describe.each<QueueBackendKind>(['redis', 'postgres'])('queue dashboard (queue o
     expect(await store.paused()).toBe(true);
     const paused = await admin.get('/admin/queues/system?state=paused');
     expect(paused.text).toContain('data-testid="queue-status">paused<');
-    expect(paused.text).toContain('data-testid="count-paused">28<'); // 26 left + the retried + the promoted
+    expect(paused.text).toContain('data-testid="count-paused">29<'); // 26 left + the prioritized + the retried + the promoted
     expect(paused.text).toContain('data-testid="count-waiting">0<');
     expect(paused.text.match(/data-testid="job-row"/g)).toHaveLength(25);
     expect((await admin.get('/admin/queues/system?state=waiting')).text).toContain('No waiting job.');
@@ -195,7 +201,7 @@ describe.each<QueueBackendKind>(['redis', 'postgres'])('queue dashboard (queue o
     expect(await store.paused()).toBe(false);
     const resumed = await admin.get('/admin/queues/system');
     expect(resumed.text).toContain('Queue system runs again.');
-    expect(resumed.text).toContain('data-testid="count-waiting">28<');
+    expect(resumed.text).toContain('data-testid="count-waiting">29<');
   });
 
   it('shows the job schedulers with their next run', async () => {

@@ -79,14 +79,14 @@ export class QueueAdmin {
   }
 
   summaries(): Promise<QueueSummary[]> {
-    return this.reach(() => Promise.all(QUEUE_NAMES.map((name) => this.summaryOf(name))));
+    return this.reach(() => Promise.all(QUEUE_NAMES.map(async (name) => (await this.snapshot(name)).summary)));
   }
 
   /** One page (1-based, JOBS_PER_PAGE long) of one state's jobs, newest first. */
   list(name: QueueName, state: JobState, page: number): Promise<JobPage> {
     return this.reach(async () => {
       const queue = this.jobs.queue(name);
-      const [summary, raw] = await Promise.all([this.summaryOf(name), this.rawCounts(queue)]);
+      const { summary, raw } = await this.snapshot(name);
       const parts = partsOf(state, summary.paused, raw);
       const total = parts.reduce((sum, [, count]) => sum + count, 0);
       const jobs = await pageOf(queue, parts, (page - 1) * JOBS_PER_PAGE, JOBS_PER_PAGE);
@@ -183,24 +183,21 @@ export class QueueAdmin {
     }
   }
 
-  private async summaryOf(name: QueueName): Promise<QueueSummary> {
+  private async snapshot(name: QueueName): Promise<{ summary: QueueSummary; raw: RawCounts }> {
     const queue = this.jobs.queue(name);
     const [raw, paused] = await Promise.all([this.rawCounts(queue), queue.isPaused()]);
     // Jobs ready to run are "waiting", or "paused" while the queue is: Redis keeps them in its
     // wait list either way and PostgreSQL counts them as paused, so the page adds them up itself.
     const ready = raw.waiting + raw.paused + raw.prioritized;
-    return {
-      name,
-      paused,
-      counts: {
-        waiting: paused ? 0 : ready,
-        active: raw.active,
-        delayed: raw.delayed,
-        completed: raw.completed,
-        failed: raw.failed,
-        paused: paused ? ready : 0,
-      },
+    const counts = {
+      waiting: paused ? 0 : ready,
+      active: raw.active,
+      delayed: raw.delayed,
+      completed: raw.completed,
+      failed: raw.failed,
+      paused: paused ? ready : 0,
     };
+    return { summary: { name, paused, counts }, raw };
   }
 
   private async rawCounts(queue: Queue): Promise<RawCounts> {
