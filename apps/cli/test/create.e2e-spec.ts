@@ -130,6 +130,8 @@ describe('create command', () => {
     const other = join(tmp, 'other-app');
     expect((await create([other, '--yes', '--no-install', '--no-git'], tmp)).code).toBe(0);
     expect(envValue(await readFile(join(other, '.env'), 'utf8'), 'SESSION_SECRET')).not.toBe(secret);
+    expect(envValue(env, 'AUTH_TOTP_ENCRYPTION_KEY')).toMatch(/^[0-9a-f]{64}$/);
+    expect(envValue(await readFile(join(other, '.env'), 'utf8'), 'AUTH_TOTP_ENCRYPTION_KEY')).not.toBe(envValue(env, 'AUTH_TOTP_ENCRYPTION_KEY'));
 
     const files = await filesUnder(dir);
     for (const local of ['.git', 'node_modules', 'dist', '.data', 'bench/results', 'coverage', 'scripts/create']) {
