@@ -1,10 +1,10 @@
 import { AppConfig, type QueueBackendKind } from '@app/config';
 import { JobQueue, workerConnection } from '@app/queue';
 import { Worker, type Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import pg from 'pg';
 import type { FormClient } from './support/form-client.js';
-import { useAdminPanel, type AdminSuite } from './support/admin-suite.js';
+import { useAdminPanel } from './support/admin-suite.js';
+import { queueStore, type QueueStore } from './support/queue-store.js';
 
 /**
  * The queue dashboard over HTTP, on both queue backends: counts by state, a paged list per state,
@@ -14,51 +14,11 @@ import { useAdminPanel, type AdminSuite } from './support/admin-suite.js';
  * (this file runs no real worker).
  */
 
-/** Where the store keeps a job, read without BullMQ: the row's state, or the Redis structure holding the id. */
-type StoreState = (id: string) => Promise<string | null>;
-
-function storeReader(t: AdminSuite, backend: QueueBackendKind, queueName: string): { read: StoreState; paused(): Promise<boolean>; close(): Promise<void> } {
-  const config = t.app.get(AppConfig);
-  if (backend === 'postgres') {
-    return {
-      read: async (id) =>
-        (await t.sql.query<{ state: string }>('SELECT state::text FROM bullmq.job WHERE queue = $1 AND id = $2', [queueName, id])).rows[0]?.state ?? null,
-      paused: async () =>
-        (await t.sql.query(`SELECT 1 FROM bullmq.meta WHERE queue = $1 AND field = 'paused' AND value IS NOT NULL AND value <> '0'`, [queueName])).rowCount === 1,
-      close: async () => undefined,
-    };
-  }
-  const redis = new Redis(config.redis.url!, { lazyConnect: false, maxRetriesPerRequest: 1 });
-  const key = (suffix: string) => `${config.queue.prefix}:${queueName}:${suffix}`;
-  return {
-    read: async (id) => {
-      if (!(await redis.exists(key(id)))) {
-        return null;
-      }
-      for (const zset of ['failed', 'completed', 'delayed', 'prioritized']) {
-        if ((await redis.zscore(key(zset), id)) !== null) {
-          return zset;
-        }
-      }
-      for (const list of ['wait', 'paused', 'active']) {
-        if ((await redis.lpos(key(list), id)) !== null) {
-          return list === 'active' ? 'active' : 'waiting';
-        }
-      }
-      return 'unknown';
-    },
-    paused: async () => (await redis.hget(key('meta'), 'paused')) === '1',
-    close: async () => {
-      await redis.quit();
-    },
-  };
-}
-
 describe.each<QueueBackendKind>(['redis', 'postgres'])('queue dashboard (queue on %s)', (backend) => {
   const t = useAdminPanel(`admin_queues_${backend}`, { QUEUE_BACKEND: backend });
   let admin: FormClient;
   let queue: Queue;
-  let store: ReturnType<typeof storeReader>;
+  let store: QueueStore;
   let failedId: string;
   let delayedId: string;
   let waitingIds: string[];
@@ -68,7 +28,7 @@ describe.each<QueueBackendKind>(['redis', 'postgres'])('queue dashboard (queue o
     admin = await t.signIn('admin@example.org');
     const config = t.app.get(AppConfig);
     queue = t.app.get(JobQueue).queue('system');
-    store = storeReader(t, backend, 'system');
+    store = queueStore(t, backend, 'system');
     // The stand-in worker's own connection to BullMQ's schema (on PostgreSQL), closed with it.
     let pool: pg.Pool | null = null;
     if (backend === 'postgres') {
@@ -183,6 +143,39 @@ describe.each<QueueBackendKind>(['redis', 'postgres'])('queue dashboard (queue o
     expect(await store.read(waitingIds[0])).toBeNull();
     expect((await admin.get('/admin/queues/system')).text).toContain(`Job ${waitingIds[0]} is removed.`);
     expect((await admin.post(`/admin/queues/system/jobs/${waitingIds[0]}/remove`)).status).toBe(404);
+  });
+
+  it('does not remove a job a worker is running (it holds its lock), and says so', async () => {
+    const config = t.app.get(AppConfig);
+    const mailStore = queueStore(t, backend, 'mail');
+    const pool = backend === 'postgres' ? new pg.Pool({ connectionString: config.database.url, max: 3, options: '-c search_path=bullmq' }) : null;
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const worker = new Worker(
+      'mail',
+      async () => {
+        started();
+        await released;
+      },
+      { connection: workerConnection(config, pool), prefix: config.queue.prefix },
+    );
+    try {
+      const id = (await t.app.get(JobQueue).queue('mail').add('mail.send', { outboxId: 'none', template: 'test' })).id!;
+      await running;
+      const page = await admin.get('/admin/queues/mail?state=active');
+      expect(page.text).toContain(`job-id">${id}<`);
+      expect(page.text).not.toContain('data-testid="remove-job"');
+      expect((await admin.post(`/admin/queues/mail/jobs/${id}/remove`)).status).toBe(303);
+      expect((await admin.get('/admin/queues/mail')).text).toContain(`Job ${id} is running; it can be removed once it has finished.`);
+      expect(await mailStore.read(id)).toBe('active');
+    } finally {
+      release();
+      await worker.close();
+      await pool?.end();
+      await mailStore.close();
+    }
   });
 
   it('pauses a queue (its waiting jobs count as paused) and resumes it', async () => {
