@@ -188,6 +188,27 @@ describe.each(SESSION_STORES)('admin: creating and editing users (sessions in %s
       expect((await b.get('/account/profile')).text).toContain(newEmail);
     });
 
+    it('corrects the address of an invitation nobody accepted yet at once, and sends the invitation there instead', async () => {
+      const a = await admin();
+      await a.get('/admin/users/new');
+      const typo = t.address('typo');
+      const id = h.idFrom((await a.post('/admin/users', { email: typo, firstName: 'Ty', lastName: '', roles: 'user' })).headers.location);
+      const oldLink = linkPath(await t.stack.mailTo(typo), '/accept-invitation');
+      await a.get(`/admin/users/${id}/edit`);
+      const fixed = t.address('fixed');
+      const res = await a.post(`/admin/users/${id}/edit`, { firstName: 'Ty', lastName: 'Po', email: fixed });
+      expect(res.status).toBe(303);
+      expect((await a.get(res.headers.location)).text).toContain(`The invitation now goes to ${fixed}`);
+      expect(await h.userRow(id)).toMatchObject({ email: fixed, last_name: 'Po', email_confirmed_at: null, password_hash: null });
+      expect((await t.browser().get(oldLink)).status).toBe(400);
+      const link = linkPath(await t.stack.mailTo(fixed), '/accept-invitation');
+      const owner = t.browser();
+      await owner.get(link);
+      expect((await owner.post('/accept-invitation', { token: h.tokenOf(link), password: PASSWORD })).status).toBe(200);
+      expect((await h.userRow(id)).email_confirmed_at).not.toBeNull();
+      expect((await t.signIn(owner, fixed, PASSWORD)).status).toBe(303);
+    });
+
     it('refuses an address another account has (409, nothing changed or mailed) and bad input (422)', async () => {
       const { email } = await t.member('keep');
       const { email: other } = await t.member('other');

@@ -119,7 +119,7 @@ export class AdminUsersService {
     actorId: string,
     userId: string,
     profile: { firstName: string; lastName: string; email: string },
-  ): Promise<'saved' | 'email-pending' | null> {
+  ): Promise<'saved' | 'email-pending' | 'invitation-moved' | null> {
     const outcome = await this.accountAdmin.editProfile(userId, profile);
     if (outcome === 'not-found') {
       return null;
@@ -132,7 +132,7 @@ export class AdminUsersService {
         'This account signs in through LDAP: its address comes from the directory and changes there (the names were saved).',
       );
     }
-    this.logger.log(`admin ${actorId} edited user ${userId}${outcome === 'email-pending' ? ' (address change pending)' : ''}`);
+    this.logger.log(`admin ${actorId} edited user ${userId}${outcome === 'saved' ? '' : ` (${outcome})`}`);
     return outcome;
   }
 

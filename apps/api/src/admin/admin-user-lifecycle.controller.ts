@@ -7,6 +7,12 @@ import { readForm } from '../accounts/account-forms.js';
 import { ProfileForm } from './admin-forms.js';
 import { AdminUserPage, noSuchUser } from './admin-user-page.js';
 
+const EDITED = {
+  saved: () => 'Saved.',
+  'email-pending': (email: string) => `Saved. A confirmation link went to ${email}: the address changes when it is used.`,
+  'invitation-moved': (email: string) => `Saved. The invitation now goes to ${email}; the link sent before no longer works.`,
+};
+
 /**
  * One user's account from the operator's side: edit names and address, resend the confirmation
  * (or invitation), force a password reset, delete. Admins only; every change is a CSRF-checked
@@ -37,7 +43,7 @@ export class AdminUserLifecycleController {
     if (!form.ok) {
       return res.status(422).render('admin/user-edit', { title: `Edit ${user.email}`, user, values: form.values, errors: form.errors });
     }
-    let outcome: 'saved' | 'email-pending' | null;
+    let outcome: Awaited<ReturnType<AdminUsersService['edit']>>;
     try {
       outcome = await this.admin.edit(req.user!.userId, id, form.value);
     } catch (error) {
@@ -50,13 +56,7 @@ export class AdminUserLifecycleController {
     if (outcome === null) {
       throw noSuchUser(); // deleted meanwhile
     }
-    this.browser.flash(
-      req,
-      'success',
-      outcome === 'email-pending'
-        ? `Saved. A confirmation link went to ${form.value.email}: the address changes when it is used.`
-        : 'Saved.',
-    );
+    this.browser.flash(req, 'success', EDITED[outcome](form.value.email));
     res.redirect(303, `/admin/users/${id}`);
   }
 

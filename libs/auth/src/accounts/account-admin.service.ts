@@ -21,7 +21,8 @@ export interface NewMember {
 export type InviteOutcome = { outcome: 'invited'; userId: string } | { outcome: 'taken' } | { outcome: 'unknown-roles'; roles: string[] };
 
 /** `directory-managed`: an LDAP account's address is the directory's (names were saved). */
-export type ProfileOutcome = 'saved' | 'email-pending' | 'taken' | 'not-found' | 'directory-managed';
+/** `invitation-moved`: the address of an invitation nobody accepted yet was corrected, and the invitation sent there. */
+export type ProfileOutcome = 'saved' | 'email-pending' | 'invitation-moved' | 'taken' | 'not-found' | 'directory-managed';
 
 export type ConfirmationOutcome = 'invitation' | 'confirmation' | 'already-confirmed' | 'not-found';
 
@@ -102,9 +103,12 @@ export class AccountAdminService {
   /**
    * Names change at once; a new address only once the link mailed to it is used, exactly as when
    * the owner changes it (AccountsService.startEmailChange). A taken address changes nothing.
+   * An invitation nobody accepted yet (no password, address never confirmed) is the exception:
+   * most likely the address was mistyped, the old one proved nothing, so the address is corrected
+   * at once and a fresh invitation (which confirms the new one) replaces the old.
    */
   async editProfile(userId: string, profile: { firstName: string; lastName: string; email: string }): Promise<ProfileOutcome> {
-    const user = await this.users.findById(userId);
+    const user = await this.users.findWithSecretById(userId);
     if (!user) {
       return 'not-found';
     }
@@ -118,6 +122,14 @@ export class AccountAdminService {
     }
     if (user.authSource === 'ldap') {
       return 'directory-managed'; // moved here, its next LDAP sign-in would make a second account
+    }
+    if (!user.passwordHash && !user.emailConfirmedAt) {
+      if (!(await this.users.moveUnconfirmedEmail(user.id, profile.email))) {
+        return 'taken';
+      }
+      await this.tokens.retirePending(user.id);
+      await this.messages.invitation(user.id, profile.email, profile.firstName);
+      return 'invitation-moved';
     }
     const started = await this.accounts.startEmailChange({ ...user, firstName: profile.firstName }, profile.email);
     return started === 'sent' ? 'email-pending' : started === 'taken' ? 'taken' : 'saved';

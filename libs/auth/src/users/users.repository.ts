@@ -265,6 +265,22 @@ export class UsersRepository {
     await this.authStates.invalidate(userId);
   }
 
+  /**
+   * A pending invitation's address corrected by an admin: written unconfirmed (the new invitation
+   * confirms it), only while the address was never confirmed and the new one is free. False otherwise.
+   */
+  async moveUnconfirmedEmail(userId: string, email: string): Promise<boolean> {
+    const rows = await queryRows<unknown>(
+      this.db,
+      `UPDATE users SET email = $2, updated_at = now()
+        WHERE id = $1 AND email_confirmed_at IS NULL AND NOT EXISTS (SELECT 1 FROM users o WHERE lower(o.email) = lower($2) AND o.id <> $1)
+        RETURNING id`,
+      [userId, email],
+    );
+    await this.authStates.invalidate(userId);
+    return rows.length > 0;
+  }
+
   /** Disabling bumps the epoch too, so a session that survives the revoke is still refused. */
   async setActive(userId: string, active: boolean, executor: DataSource | EntityManager = this.db): Promise<boolean> {
     const rows = await queryRows<unknown>(
