@@ -6,6 +6,7 @@ import { MailModule } from '@app/mail';
 import { QueueModule } from '@app/queue';
 import { InjectCommander } from 'nest-commander';
 import { AccountsCoreModule } from '@app/auth';
+import { AuditModule } from '@app/audit';
 import { SessionStoreModule } from '@app/session';
 import {
   RolesAddCommand,
@@ -47,7 +48,7 @@ class UsageExitCode {
 
 /** The commands this app defines itself: queue and mail operations. */
 @Module({
-  imports: [QueueModule, MailModule],
+  imports: [QueueModule, MailModule, AuditModule],
   providers: [MailTestCommand, MailOutboxCommand, MailPreviewCommand, JobsFailedCommand, JobsRetryCommand, QueuePingCommand],
 })
 class OpsCommandsModule {}
@@ -57,7 +58,7 @@ class OpsCommandsModule {}
  * else the file store, exactly as the api uses them).
  */
 @Module({
-  imports: [SessionStoreModule, AccountsCoreModule],
+  imports: [SessionStoreModule, AccountsCoreModule, AuditModule],
   providers: [UsersAddCommand, RolesAddCommand, UsersResetPasswordCommand, UsersRevokeSessionsCommand, UsersDisableCommand],
 })
 class AccountsCommandsModule {}

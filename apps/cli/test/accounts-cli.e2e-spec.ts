@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { createTestDatabase, testEnv, testRedisUrl, type TestDatabase, runCli } from '@app/testing';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { FormClient } from '../../api/test/support/form-client.js';
 import { startApi } from '../../api/test/support/api-harness.js';
 
@@ -67,6 +68,21 @@ describe('cli: accounts', () => {
     expect((await runCli(['users:disable', 'eve@example.org'], env)).code).toBe(0);
     expect((await third.b.get('/account')).status).toBe(303);
     expect((await signIn('eve@example.org', 'second passphrase here')).status).toBe(401);
+
+    // Each change is in the audit trail, with no actor (a shell on the server) and `via: cli`.
+    const audit: Array<{ action: string; actor_id: string | null; details: Record<string, unknown> }> = await app.get(DataSource).query(
+      `SELECT a.action, a.actor_id, a.details FROM audit_events a JOIN users u ON a.target_id = u.id::text
+        WHERE u.email = 'eve@example.org' AND a.action IN ('user.created', 'account.password-reset', 'sessions.revoked', 'user.disabled')
+        ORDER BY a.occurred_at`,
+    );
+    expect(audit.map((r) => [r.action, r.actor_id, r.details.via ?? null])).toEqual([
+      ['user.created', null, 'cli'],
+      ['account.password-reset', null, 'cli'],
+      ['sessions.revoked', null, null],
+      ['sessions.revoked', null, 'cli'],
+      ['user.disabled', null, null],
+      ['sessions.revoked', null, null],
+    ]);
   });
 
   it('creates roles, and refuses bad arguments and weak passwords with exit code 2 and one line', async () => {

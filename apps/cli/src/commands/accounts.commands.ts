@@ -1,3 +1,4 @@
+import { AuditLog } from '@app/audit';
 import { AccountsService, PasswordHasher, passwordProblem, RolesRepository, UsersRepository } from '@app/auth';
 import { SessionService } from '@app/session';
 import { Command, CommandRunner, Option } from 'nest-commander';
@@ -43,6 +44,7 @@ export class UsersAddCommand extends CommandRunner {
     private readonly users: UsersRepository,
     private readonly roles: RolesRepository,
     private readonly hasher: PasswordHasher,
+    private readonly audit: AuditLog,
   ) {
     super();
   }
@@ -69,6 +71,8 @@ export class UsersAddCommand extends CommandRunner {
     if (unknown.length > 0) {
       throw usageError(`created ${email}, but these roles do not exist: ${unknown.join(', ')} (see roles:add)`);
     }
+    // Rows written from the CLI have no actor (whoever has a shell on the server) and say `via: cli`.
+    await this.audit.record({ action: 'user.created', target: { type: 'user', id: created.id }, details: { roles, via: 'cli' } });
     print(`created ${email} (${created.id}) with roles ${roles.join(', ')}`);
   }
 
@@ -120,6 +124,7 @@ export class UsersResetPasswordCommand extends CommandRunner {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly accounts: AccountsService,
+    private readonly audit: AuditLog,
   ) {
     super();
   }
@@ -127,7 +132,11 @@ export class UsersResetPasswordCommand extends CommandRunner {
   async run([email]: string[]): Promise<void> {
     const user = await existingUser(this.users, email);
     const password = await newPassword(user.email);
-    await this.users.setPassword(user.id, await this.hasher.hash(password));
+    const passwordHash = await this.hasher.hash(password);
+    await this.audit.recordChange(
+      (m) => this.users.setPassword(user.id, passwordHash, m),
+      () => ({ action: 'account.password-reset', target: { type: 'user', id: user.id }, details: { via: 'cli' } }),
+    );
     await this.accounts.endOtherSessions(user.id, undefined);
     print(`password changed for ${user.email}; all sessions ended`);
   }
@@ -138,6 +147,7 @@ export class UsersRevokeSessionsCommand extends CommandRunner {
   constructor(
     private readonly users: UsersRepository,
     private readonly sessions: SessionService,
+    private readonly audit: AuditLog,
   ) {
     super();
   }
@@ -145,6 +155,11 @@ export class UsersRevokeSessionsCommand extends CommandRunner {
   async run([email]: string[]): Promise<void> {
     const user = await existingUser(this.users, email);
     const ended = await this.sessions.revokeAllForUser(user.id);
+    await this.audit.record({
+      action: 'sessions.revoked',
+      target: { type: 'user', id: user.id },
+      details: { scope: 'all', count: ended, via: 'cli' },
+    });
     print(`ended ${ended} session${ended === 1 ? '' : 's'} of ${user.email}`);
   }
 }

@@ -1,3 +1,4 @@
+import { AuditLog } from '@app/audit';
 import { JobQueue } from '@app/queue';
 import type { Job } from 'bullmq';
 import { Command, CommandRunner, Option } from 'nest-commander';
@@ -42,7 +43,10 @@ export class JobsFailedCommand extends CommandRunner {
   description: 'Retry failed jobs by id (see jobs:failed), or all of them with --all',
 })
 export class JobsRetryCommand extends CommandRunner {
-  constructor(private readonly jobs: JobQueue) {
+  constructor(
+    private readonly jobs: JobQueue,
+    private readonly audit: AuditLog,
+  ) {
     super();
   }
 
@@ -57,6 +61,7 @@ export class JobsRetryCommand extends CommandRunner {
     let missing = 0;
     for (const id of targets) {
       if (await this.jobs.retry(id)) {
+        await this.audit.record({ action: 'job.retried', target: { type: 'job', id }, details: { via: 'cli' } });
         print(`retrying ${id}`);
       } else {
         missing += 1;
