@@ -90,6 +90,11 @@ describe.each<QueueBackendKind>(['redis', 'postgres'])('mail admin (queue on %s)
     const detail = await admin.get(`/admin/mail/outbox/${kept}`);
     expect(detail.text).toContain('data-testid="mail-status">failed<');
     expect(detail.text).toContain('reset-password?token=REDACTED');
+    // Its failed job in the queue dashboard: the payload names the row, and links to it.
+    const job = await admin.get(`/admin/queues/mail/jobs/mail-${kept}`);
+    expect(job.text).toContain('data-testid="job-state">failed<');
+    expect(job.text).toContain(`href="/admin/mail/outbox/${kept}" data-testid="job-outbox-link"`);
+    expect(job.text).not.toContain(LIVE_TOKEN);
   });
 
   it('sends failed mail again once the server is back: with its job retried, or queued anew if the job is gone', async () => {

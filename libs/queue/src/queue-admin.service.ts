@@ -3,7 +3,7 @@ import { AppConfig } from '@app/config';
 import { DependencyUnavailableError } from '@app/errors';
 import type { Job, JobType, Queue } from 'bullmq';
 import { JobQueue, within } from './job-queue.service.js';
-import { QUEUE_NAMES, type QueueName } from './job-registry.js';
+import { QUEUE_NAMES, type JobPayloads, type QueueName } from './job-registry.js';
 import { redactJobData } from './redact-job-data.js';
 
 /** The states the admin pages show, the same on Redis and on PostgreSQL (see `counts`). */
@@ -37,6 +37,8 @@ export interface JobDetail extends JobRow {
   /** The payload as indented JSON, secret-looking values redacted. */
   data: string;
   stacktrace: string[];
+  /** For a `mail.send` job: the outbox row it sends (the admin's mail pages show it). */
+  outboxId: string | undefined;
 }
 
 export interface JobSchedulerRow {
@@ -110,6 +112,7 @@ export class QueueAdmin {
         processedAt: job.processedOn ? new Date(job.processedOn) : undefined,
         data: JSON.stringify(redactJobData(job.data), null, 2) ?? 'null',
         stacktrace: job.stacktrace ?? [],
+        outboxId: job.name === 'mail.send' ? outboxIdOf(job.data) : undefined,
       };
     });
   }
@@ -260,6 +263,11 @@ async function pageOf(queue: Queue, parts: Array<[JobType, number]>, start: numb
     offset = 0;
   }
   return out;
+}
+
+function outboxIdOf(data: unknown): string | undefined {
+  const id = (data as Partial<JobPayloads['mail.send']> | null)?.outboxId;
+  return typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id) ? id : undefined;
 }
 
 function toRow(job: Job): JobRow {
