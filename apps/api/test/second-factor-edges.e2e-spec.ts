@@ -112,6 +112,10 @@ describe.each(SESSION_STORES)('second factor edges (%s sessions)', (store) => {
     const reset = await admin.post(`/admin/users/${userId}/second-factor/reset`);
     expect([reset.status, reset.headers.location]).toEqual([303, `/admin/users/${userId}`]);
     expect(await totpOn(userId)).toBe(false);
+    const [audited] = (await sql(`SELECT actor_email, details FROM audit_events WHERE action = 'account.second-factor-disabled' AND target_id = $1`, [
+      userId,
+    ])) as { actor_email: string; details: unknown }[];
+    expect(audited).toEqual({ actor_email: 'root@starter.test', details: { resetByAdmin: true } });
     expect((await admin.get(`/admin/users/${userId}`)).text).toContain('Two-step sign-in is reset');
     expect((await admin.post(`/admin/users/${randomUUID()}/second-factor/reset`)).status).toBe(404);
     await admin.get('/account');

@@ -46,6 +46,10 @@ describe.each(SESSION_STORES)('second factor (%s sessions)', (store) => {
     expect(confirmed.status).toBe(200);
     expect(new Set(recoveryCodesIn(confirmed.text)).size).toBe(10);
     expect(await row(userId)).toMatchObject({ totp_enabled_at: expect.any(Date), codes: 10 });
+    const audited = (await t.stack.api
+      .get(DataSource)
+      .query(`SELECT actor_id, details FROM audit_events WHERE action = 'account.second-factor-enabled' AND target_id = $1`, [userId])) as unknown[];
+    expect(audited).toEqual([{ actor_id: userId, details: {} }]);
     const after = await b.get('/account/two-factor');
     expect(after.text).toContain('data-testid="recovery-codes-left">10<');
     expect(after.text).not.toContain(secret);
@@ -165,6 +169,10 @@ describe.each(SESSION_STORES)('second factor (%s sessions)', (store) => {
     const off = await b.post('/account/two-factor/disable', { password: PASSWORD, code: nextCode(secret) });
     expect([off.status, off.headers.location]).toEqual([303, '/account/two-factor']);
     expect(await row(userId)).toEqual({ totp_secret: null, totp_enabled_at: null, codes: 0 });
+    const audited = (await t.stack.api
+      .get(DataSource)
+      .query(`SELECT actor_id FROM audit_events WHERE action = 'account.second-factor-disabled' AND target_id = $1`, [userId])) as unknown[];
+    expect(audited).toEqual([{ actor_id: userId }]);
     await signOut(b);
     const signedIn = await t.signIn(b, email, PASSWORD);
     expect([signedIn.status, signedIn.headers.location]).toEqual([303, '/account']);

@@ -71,23 +71,22 @@ export class SecondFactorRepository {
   }
 
   /**
-   * Turns the pending secret on with its first accepted step and a fresh set of recovery codes.
-   * False when the secret is no longer the one the code was checked against (started over meanwhile).
+   * Turns the pending secret on with its first accepted step and a fresh set of recovery codes,
+   * inside the caller's transaction (its audit row commits with it). False when the secret is no
+   * longer the one the code was checked against (started over meanwhile).
    */
-  enable(userId: string, sealed: string, step: number, codeDigests: readonly Buffer[]): Promise<boolean> {
-    return this.db.transaction(async (manager) => {
-      const rows = await queryRows<unknown>(
-        manager,
-        `UPDATE users SET totp_enabled_at = now(), totp_last_step = $3
-          WHERE id = $1 AND totp_enabled_at IS NULL AND totp_secret = $2 RETURNING id`,
-        [userId, sealed, step],
-      );
-      if (rows.length === 0) {
-        return false;
-      }
-      await this.writeCodes(manager, userId, codeDigests);
-      return true;
-    });
+  async enable(manager: EntityManager, userId: string, sealed: string, step: number, codeDigests: readonly Buffer[]): Promise<boolean> {
+    const rows = await queryRows<unknown>(
+      manager,
+      `UPDATE users SET totp_enabled_at = now(), totp_last_step = $3
+        WHERE id = $1 AND totp_enabled_at IS NULL AND totp_secret = $2 RETURNING id`,
+      [userId, sealed, step],
+    );
+    if (rows.length === 0) {
+      return false;
+    }
+    await this.writeCodes(manager, userId, codeDigests);
+    return true;
   }
 
   /**
@@ -125,24 +124,23 @@ export class SecondFactorRepository {
     });
   }
 
-  /** Turns the second factor off (or drops an enrolment in progress). Null for an unknown user; else whether it was on. */
-  async remove(userId: string): Promise<boolean | null> {
+  /**
+   * Turns the second factor off (or drops an enrolment in progress), inside the caller's
+   * transaction (its audit row commits with it). Null for an unknown user; else whether it was on.
+   */
+  async remove(manager: EntityManager, userId: string): Promise<boolean | null> {
     if (!isUserId(userId)) {
       return null;
     }
-    return this.db.transaction(async (manager) => {
-      const before = await queryRows<{ was_on: boolean }>(
-        manager,
-        `SELECT totp_enabled_at IS NOT NULL AS was_on FROM users WHERE id = $1 FOR UPDATE`,
-        [userId],
-      );
-      if (before.length === 0) {
-        return null;
-      }
-      await manager.query(`UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1`, [userId]);
-      await manager.query(`DELETE FROM recovery_codes WHERE user_id = $1`, [userId]);
-      return before[0].was_on;
-    });
+    const before = await queryRows<{ was_on: boolean }>(manager, `SELECT totp_enabled_at IS NOT NULL AS was_on FROM users WHERE id = $1 FOR UPDATE`, [
+      userId,
+    ]);
+    if (before.length === 0) {
+      return null;
+    }
+    await manager.query(`UPDATE users SET totp_secret = NULL, totp_enabled_at = NULL, totp_last_step = NULL WHERE id = $1`, [userId]);
+    await manager.query(`DELETE FROM recovery_codes WHERE user_id = $1`, [userId]);
+    return before[0].was_on;
   }
 
   private async writeCodes(manager: EntityManager, userId: string, codeDigests: readonly Buffer[]): Promise<void> {

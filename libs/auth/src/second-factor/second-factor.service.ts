@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AuditLog, type AuditRecord } from '@app/audit';
 import { AppConfig } from '@app/config';
 import { InvalidFormError } from '../accounts/account-errors.js';
 import { CurrentPassword } from '../passwords/current-password.js';
@@ -35,6 +36,7 @@ export class SecondFactorService {
     private readonly throttle: SecondFactorThrottle,
     private readonly users: UsersRepository,
     private readonly currentPassword: CurrentPassword,
+    private readonly audit: AuditLog,
     config: AppConfig,
   ) {
     this.keys = config.auth.totpKeys;
@@ -75,8 +77,17 @@ export class SecondFactorService {
     const attempt = await this.throttle.reserve(userId, ip);
     const step = matchTotp(secret.plain, code, Date.now(), null);
     const codes = newRecoveryCodes();
+    const digests = codes.map((c) => recoveryCodeDigest(recoveryCodeOf(c)!));
+    const sealed = state.sealedSecret;
     const enabled =
-      step !== null && (await this.settle(attempt, this.repo.enable(userId, state.sealedSecret, step, codes.map((c) => recoveryCodeDigest(recoveryCodeOf(c)!)))));
+      step !== null &&
+      (await this.settle(
+        attempt,
+        this.audit.recordChange(
+          (manager) => this.repo.enable(manager, userId, sealed, step, digests),
+          (done) => (done ? event('account.second-factor-enabled', userId) : null),
+        ),
+      ));
     if (!enabled) {
       throw new InvalidFormError({ code: WRONG_CODE });
     }
@@ -126,12 +137,20 @@ export class SecondFactorService {
     if (!(await this.checkCode(state, code, ip))) {
       throw new InvalidFormError({ code: WRONG_CODE });
     }
-    await this.repo.remove(userId);
+    await this.remove(userId, {});
   }
 
   /** An admin's reset (a lost phone and lost codes): null for an unknown user, else whether it was on. */
   reset(userId: string): Promise<boolean | null> {
-    return this.repo.remove(userId);
+    return this.remove(userId, { resetByAdmin: true });
+  }
+
+  /** Off, and the audit row in the same transaction (only when it was on). */
+  private remove(userId: string, details: AuditRecord['details']): Promise<boolean | null> {
+    return this.audit.recordChange(
+      (manager) => this.repo.remove(manager, userId),
+      (wasOn) => (wasOn ? { ...event('account.second-factor-disabled', userId), details } : null),
+    );
   }
 
   /**
@@ -194,4 +213,9 @@ export class SecondFactorService {
     }
     return state;
   }
+}
+
+/** The audit event of a change to a user's second factor (the actor: the request's signed-in user). */
+function event(action: 'account.second-factor-enabled' | 'account.second-factor-disabled', userId: string): AuditRecord {
+  return { action, target: { type: 'user', id: userId } };
 }
