@@ -80,8 +80,9 @@ class CacheLifecycle implements OnApplicationShutdown {
         const cache = new Cache(backend, config.redis.keyPrefix);
         if (backend?.kind === 'redis' && redis) {
           // A lost connection is an outage even if no request noticed it: this process then
-          // trusts nothing it did not re-validate (see Cache).
-          redis.on('close', () => cache.distrust('connection to Redis lost'));
+          // trusts nothing it did not re-validate (see Cache). 'reconnecting', not 'close': a
+          // connection closed on purpose at shutdown does not reconnect.
+          redis.on('reconnecting', () => cache.distrust('connection to Redis lost'));
         }
         return cache;
       },

@@ -98,7 +98,7 @@ export class Cache {
    * a lost connection here even when no request noticed it).
    */
   distrust(reason: unknown): void {
-    this.failed(reason);
+    this.markDown(reason);
   }
 
   // --- used by CacheNamespace --------------------------------------------------------------
@@ -195,6 +195,10 @@ export class Cache {
 
   private failed(error: unknown): void {
     this.count('errors');
+    this.markDown(error);
+  }
+
+  private markDown(error: unknown): void {
     if (this.healthy) {
       this.healthy = false;
       this.count('outages');
