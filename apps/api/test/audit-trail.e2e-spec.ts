@@ -5,6 +5,7 @@ import { Worker } from 'bullmq';
 import { FormClient } from './support/form-client.js';
 import { PASSWORD, useAdminPanel } from './support/admin-suite.js';
 import { auditRows, member } from './support/audit-rows.js';
+import { enrol, nextCode, passwordStep, signOut, totpCode } from './support/second-factor.js';
 
 /**
  * The audit trail over HTTP, against PostgreSQL and sessions in Redis: every security event and
@@ -62,6 +63,22 @@ describe('audit trail: what writes a row', () => {
       (await t.http.post('/api/credentials').send({ email: 'api-dev@example.org', password: 'not it at all', label: 'x' })).status,
     ).toBe(401);
     expect((await auditRows(t, 'auth.sign-in-failed', id)).map((r) => r.actor_email)).toEqual(['api-dev@example.org']);
+  });
+
+  it('sign-in with a second factor: recorded at the code (a wrong one as a failure), not at the password', async () => {
+    const id = await member(t, 'two-step@example.org');
+    const browser = await signedIn('two-step@example.org');
+    const { secret } = await enrol(browser);
+    await signOut(browser);
+    expect(await auditRows(t, 'auth.sign-in', id)).toHaveLength(1); // before the second factor was on
+    const again = new FormClient(t.http);
+    await passwordStep(again, 'two-step@example.org', PASSWORD);
+    expect(await auditRows(t, 'auth.sign-in', id)).toHaveLength(1);
+    expect((await again.post('/login/code', { code: totpCode(secret, -600_000) })).status).toBe(422);
+    expect((await again.post('/login/code', { code: nextCode(secret) })).status).toBe(303);
+    const twoStep = { actor_id: id, target_id: id, details: { secondFactor: true } };
+    expect(await auditRows(t, 'auth.sign-in-failed', id)).toEqual([expect.objectContaining(twoStep)]);
+    expect((await auditRows(t, 'auth.sign-in', id))[1]).toMatchObject(twoStep);
   });
 
   it('sign-out', async () => {

@@ -79,7 +79,9 @@ export class LoginService {
       await this.users.replaceHash(user.id, await this.hasher.hash(password));
     }
     await this.users.recordLogin(user.id);
-    await this.audit.signIn(user);
+    if (!user.totpEnabledAt) {
+      await this.audit.signIn(user); // with a second factor, the row is written when the code is accepted
+    }
     return { id: user.id, email: user.email, authEpoch: user.authEpoch, secondFactor: Boolean(user.totpEnabledAt) };
   }
 

@@ -106,15 +106,19 @@ export class SecondFactorService {
       throw new PendingLoginExpiredError();
     }
     if (!(await this.checkCode(state, input, ip))) {
+      await this.audit.record(signInEvent(false, state.userId));
       throw new InvalidFormError({ code: WRONG_CODE });
     }
+    await this.audit.record(signInEvent(true, state.userId));
     return { id: state.userId, authEpoch: state.authEpoch };
   }
 
   /** For `POST /api/credentials`: whether `input` is a good code (TOTP or recovery) for the user; throttled. */
   async verifyCode(userId: string, input: unknown, ip: string | undefined): Promise<boolean> {
     const state = await this.found(userId);
-    return state.enabledAt !== null && (await this.checkCode(state, input, ip));
+    const accepted = state.enabledAt !== null && (await this.checkCode(state, input, ip));
+    await this.audit.record(signInEvent(accepted, userId));
+    return accepted;
   }
 
   /** Ten new recovery codes (the old ones stop working); needs the password. */
@@ -213,6 +217,15 @@ export class SecondFactorService {
     }
     return state;
   }
+}
+
+/**
+ * A sign-in with a second factor is recorded at its code (LoginService records none after the
+ * password of such an account: the sign-in is not done yet). The actor is known either way.
+ */
+function signInEvent(accepted: boolean, userId: string): AuditRecord {
+  const action = accepted ? 'auth.sign-in' : 'auth.sign-in-failed';
+  return { action, actor: { id: userId }, target: { type: 'user', id: userId }, details: { secondFactor: true } };
 }
 
 /** The audit event of a change to a user's second factor (the actor: the request's signed-in user). */
