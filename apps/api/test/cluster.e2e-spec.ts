@@ -168,7 +168,10 @@ describe('two apis and two workers on one PostgreSQL and one Redis (Redis sessio
     await new Promise((resolve) => setTimeout(resolve, 4500));
     await queue!.removeJobScheduler('cluster-tick');
     const elapsed = Date.now() - startedAt;
-    await waitFor(async () => (await queue!.getJobCounts('active', 'wait')).active + (await queue!.getJobCounts('wait')).wait === 0, 5000);
+    await waitFor(async () => {
+      const { active, wait } = await queue!.getJobCounts('active', 'wait');
+      return active + wait === 0;
+    }, 5000);
     const runs = (await queue!.getJobs(['completed'])).filter((job) => job.repeatJobKey === 'cluster-tick');
     expect(runs.length).toBeGreaterThanOrEqual(3);
     expect(runs.length).toBeLessThanOrEqual(Math.floor(elapsed / 1000) + 1);

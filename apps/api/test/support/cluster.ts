@@ -22,21 +22,29 @@ export class ClusterProcess {
     return this.current;
   }
 
-  /** Starts it and resolves once `/health/ready` answers 200 (rejects if it exits first). */
+  /** Starts it and resolves once `/health/ready` answers 200 (rejects as soon as it exits first). */
   async start(timeoutMs = 60_000): Promise<void> {
     const app = spawnBuiltApp(this.kind, this.env);
     this.current = app;
-    let exited: number | string | undefined;
-    void app.exited.then((code) => (exited = code));
-    await waitFor(async () => {
-      if (exited !== undefined) {
-        throw new Error(`${this.name} exited (${exited}) before it was ready:\n${app.output()}`);
+    let ready = false;
+    let gone = false;
+    const exitedEarly = app.exited.then((code) => {
+      gone = true;
+      if (!ready) {
+        throw new Error(`${this.name} exited (${code}) before it was ready:\n${app.output()}`);
+      }
+    });
+    const answered = waitFor(async () => {
+      if (gone) {
+        return true; // stop polling: exitedEarly reports it
       }
       const res = await fetch(`http://127.0.0.1:${this.port}/health/ready`).catch(() => undefined);
       return res?.status === 200;
     }, timeoutMs, 100).catch((error: unknown) => {
       throw new Error(`${this.name}: ${String(error)}\n${app.output()}`);
     });
+    await Promise.race([answered, exitedEarly]);
+    ready = true;
   }
 
   /** Sends the signal and resolves with the exit code (or signal name). */
