@@ -36,7 +36,8 @@ describe('api configuration in layers', () => {
   });
 
   function start(env: Record<string, string | undefined>): SpawnedApp {
-    const app = spawnBuiltApp('api', env);
+    // Started in the temporary directory: a developer's .env in the project must not add a layer.
+    const app = spawnBuiltApp('api', env, { cwd: dir });
     running.push(app);
     return app;
   }

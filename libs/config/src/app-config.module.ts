@@ -17,8 +17,9 @@ export class AppConfigModule {
     const hermetic = options.env !== undefined;
     let built: AppConfig | undefined;
     const nestConfig = ConfigModule.forRoot({
-      // Every entry point has already read `.env` into the environment (prepareEnvironment(),
-      // which only fills what the real environment leaves unset); reading it again is waste.
+      // Every entry point has already merged the configuration layers (settings file, `.env`,
+      // secret files, AWS Secrets Manager) into the environment with prepareEnvironment(), which
+      // only fills what the real environment leaves unset; reading `.env` again would be waste.
       ignoreEnvFile: true,
       ignoreEnvVars: hermetic,
       skipProcessEnv: hermetic,

@@ -15,9 +15,14 @@ export interface SpawnedApp {
  * Starts a built app (`dist/bundle/<name>.mjs`, what `npm run start:prod` runs) as a real process with exactly the given
  * environment, the way production runs it. `npm test` builds first.
  */
-export function spawnBuiltApp(app: 'api' | 'worker', env: Record<string, string | undefined>): SpawnedApp {
+export function spawnBuiltApp(
+  app: 'api' | 'worker',
+  env: Record<string, string | undefined>,
+  /** cwd: where it looks for `.env` (default: the project root, and so a developer's `.env` fills what `env` leaves unset). */
+  options: { cwd?: string } = {},
+): SpawnedApp {
   const child = spawn(process.execPath, [join(projectRoot(), `dist/bundle/${app}.mjs`)], {
-    cwd: projectRoot(),
+    cwd: options.cwd ?? projectRoot(),
     env: { PATH: processEnv().PATH, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
