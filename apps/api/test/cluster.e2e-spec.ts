@@ -194,6 +194,10 @@ describe('two apis and two workers on one PostgreSQL and one Redis (Redis sessio
       wait: 0,
       delayed: 0,
     });
+    // Some were in flight on the killed worker: taken over as stalled, then completed once more.
+    const batch = (await queue!.getJobs(['completed'], 0, -1)).filter((job) => job.id?.startsWith('batch2-'));
+    expect(batch).toHaveLength(1500);
+    expect(batch.filter((job) => job.stalledCounter > 0).length).toBeGreaterThan(0);
     expect(survivor.process.child.exitCode).toBeNull();
   });
 
