@@ -59,6 +59,8 @@ describe('api metrics', () => {
     expect((await onPort({})).status).toBe(401);
     expect((await onPort({ authorization: `Bearer ${token}x` })).status).toBe(401);
     expect((await onPort({ authorization: `Bearer ${token}` }, '/other')).status).toBe(404);
+    const docs = await http.get('/api/docs/openapi.json').expect(200);
+    expect(Object.keys(docs.body.paths as object)).not.toContain('/metrics');
   });
 
   it('serves the same registry on the site with the token and on the port', async () => {

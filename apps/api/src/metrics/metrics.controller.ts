@@ -1,4 +1,5 @@
 import { Controller, Get, Headers, NotFoundException, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from '@app/auth';
 import { AppConfig } from '@app/config';
@@ -7,8 +8,10 @@ import { bearerMatches, scrape } from '@app/metrics';
 /**
  * `/metrics` on the public port, for a Prometheus that can only reach the site. It exists only
  * with METRICS_TOKEN set and the right bearer token; anything else is the site's ordinary 404,
- * so the path does not even reveal that metrics are there. (METRICS_PORT is the other way in.)
+ * so the path does not even reveal that metrics are there (nor does the OpenAPI document).
+ * METRICS_PORT is the other way in.
  */
+@ApiExcludeController()
 @Public()
 @Controller('metrics')
 export class MetricsController {
