@@ -66,6 +66,15 @@ describe('FileCacheBackend files', () => {
     await backend.close();
   });
 
+  it('reads back a value larger than one read', async () => {
+    const backend = new FileCacheBackend({ dir, maxBytes: 1024 * 1024 });
+    const users = new Cache(backend).namespace<string>('users', 60_000);
+    const big = 'é'.repeat(20_000);
+    await users.set('big', big);
+    expect(await users.get('big')).toBe(big);
+    await backend.close();
+  });
+
   it('keeps the directory under its size bound, evicting what expires soonest', async () => {
     const maxBytes = 32 * 1024;
     const backend = new FileCacheBackend({ dir, maxBytes });
