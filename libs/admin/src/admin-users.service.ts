@@ -111,6 +111,8 @@ export class AdminUsersService {
       throw new AdminActionRefusedError(`No such role: ${result.roles.join(', ')}.`);
     }
     this.logger.log(`admin ${actorId} created user ${result.userId} and sent an invitation`);
+    // After the change (the invitation spans its transaction and a mail): a failed row is a 503 the admin sees.
+    await this.audit.record({ action: 'user.created', actor: { id: actorId }, target: { type: 'user', id: result.userId } });
     return result.userId;
   }
 
@@ -133,6 +135,7 @@ export class AdminUsersService {
       );
     }
     this.logger.log(`admin ${actorId} edited user ${userId}${outcome === 'saved' ? '' : ` (${outcome})`}`);
+    await this.audit.record({ action: 'user.updated', actor: { id: actorId }, target: { type: 'user', id: userId }, details: { outcome } });
     return outcome;
   }
 
@@ -146,6 +149,12 @@ export class AdminUsersService {
       throw new AdminActionRefusedError('The address is already confirmed: there is nothing to resend.');
     }
     this.logger.log(`admin ${actorId} resent the ${outcome} mail of user ${userId}`);
+    await this.audit.record({
+      action: 'user.confirmation-resent',
+      actor: { id: actorId },
+      target: { type: 'user', id: userId },
+      details: { mail: outcome },
+    });
     return outcome;
   }
 
@@ -154,6 +163,7 @@ export class AdminUsersService {
     const found = await this.accountAdmin.forcePasswordReset(userId);
     if (found) {
       this.logger.log(`admin ${actorId} forced a password reset of user ${userId}`);
+      await this.audit.record({ action: 'user.password-reset-forced', actor: { id: actorId }, target: { type: 'user', id: userId } });
     }
     return found;
   }
@@ -166,7 +176,10 @@ export class AdminUsersService {
     if (actorId === userId) {
       throw new AdminActionRefusedError('You cannot delete your own account.');
     }
-    const outcome = await this.accountAdmin.deleteAccount(userId);
+    // In the delete's transaction, labelled with the address the row had: both commit or neither.
+    const outcome = await this.accountAdmin.deleteAccount(userId, (m, email) =>
+      this.audit.record({ action: 'user.deleted', actor: { id: actorId }, target: { type: 'user', id: userId, label: email } }, m),
+    );
     if (outcome === 'last-admin') {
       throw new AdminActionRefusedError('This is the last active admin: give another account the admin role first.');
     }

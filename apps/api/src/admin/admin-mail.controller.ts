@@ -1,4 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { AuditLog } from '@app/audit';
 import { Roles } from '@app/auth';
 import { OUTBOX_STATUSES, OutboxAdmin } from '@app/mail';
 import { HttpSessionService } from '@app/session-http';
@@ -29,6 +30,7 @@ export class AdminMailController {
   constructor(
     private readonly mail: OutboxAdmin,
     private readonly browser: HttpSessionService,
+    private readonly audit: AuditLog,
   ) {}
 
   @Get()
@@ -54,6 +56,7 @@ export class AdminMailController {
       throw new NotFoundException('There is no such mail.');
     }
     if (result === 'queued') {
+      await this.audit.record({ action: 'mail.resent', target: { type: 'mail', id } }); // after: the job is in the queue, not our transaction
       this.browser.flash(req, 'success', 'The mail is queued to be sent again.');
     } else {
       this.browser.flash(req, 'warning', 'Only a failed mail is sent again; this one is not failed (anymore).');

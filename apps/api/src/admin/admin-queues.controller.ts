@@ -1,4 +1,5 @@
 import { Controller, Get, NotFoundException, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { type AuditAction, AuditLog } from '@app/audit';
 import { Roles } from '@app/auth';
 import { JOB_STATES, QueueAdmin, type JobActionResult } from '@app/queue';
 import { HttpSessionService } from '@app/session-http';
@@ -32,6 +33,7 @@ export class AdminQueuesController {
   constructor(
     private readonly queues: QueueAdmin,
     private readonly browser: HttpSessionService,
+    private readonly audit: AuditLog,
   ) {}
 
   @Get()
@@ -60,6 +62,7 @@ export class AdminQueuesController {
   async retry(@Req() req: Request, @Res() res: Response, @Param('queue') name: string, @Param('id') id: string) {
     const queue = this.known(name);
     const result = await this.queues.retry(queue, this.jobId(id));
+    await this.audited(result === 'done', 'job.retried', queue, id);
     this.report(req, result, `Job ${id} is queued again, with a fresh set of attempts.`, `Job ${id} is no longer failed.`);
     res.redirect(303, `/admin/queues/${queue}?state=failed`);
   }
@@ -68,6 +71,7 @@ export class AdminQueuesController {
   async promote(@Req() req: Request, @Res() res: Response, @Param('queue') name: string, @Param('id') id: string) {
     const queue = this.known(name);
     const result = await this.queues.promote(queue, this.jobId(id));
+    await this.audited(result === 'done', 'job.promoted', queue, id);
     this.report(req, result, `Job ${id} is waiting to run now.`, `Job ${id} is no longer delayed.`);
     res.redirect(303, `/admin/queues/${queue}?state=delayed`);
   }
@@ -76,6 +80,7 @@ export class AdminQueuesController {
   async remove(@Req() req: Request, @Res() res: Response, @Param('queue') name: string, @Param('id') id: string) {
     const queue = this.known(name);
     const result = await this.queues.remove(queue, this.jobId(id));
+    await this.audited(result === 'done', 'job.removed', queue, id);
     this.report(req, result, `Job ${id} is removed.`, `Job ${id} is running; it can be removed once it has finished.`);
     res.redirect(303, `/admin/queues/${queue}`);
   }
@@ -84,6 +89,7 @@ export class AdminQueuesController {
   async pause(@Req() req: Request, @Res() res: Response, @Param('queue') name: string) {
     const queue = this.known(name);
     const changed = await this.queues.setPaused(queue, true);
+    await this.audited(changed, 'queue.paused', queue);
     this.browser.flash(req, changed ? 'success' : 'warning', changed ? `Queue ${queue} is paused: no new job starts.` : `Queue ${queue} was already paused.`);
     res.redirect(303, `/admin/queues/${queue}`);
   }
@@ -92,8 +98,16 @@ export class AdminQueuesController {
   async resume(@Req() req: Request, @Res() res: Response, @Param('queue') name: string) {
     const queue = this.known(name);
     const changed = await this.queues.setPaused(queue, false);
+    await this.audited(changed, 'queue.resumed', queue);
     this.browser.flash(req, changed ? 'success' : 'warning', changed ? `Queue ${queue} runs again.` : `Queue ${queue} was not paused.`);
     res.redirect(303, `/admin/queues/${queue}`);
+  }
+
+  /** The audit row of a change that happened. The queue is not in a transaction of ours: recorded once done (503 if the row fails). */
+  private async audited(happened: boolean, action: AuditAction, queue: string, jobId?: string): Promise<void> {
+    if (happened) {
+      await this.audit.record({ action, target: jobId ? { type: 'job', id: jobId } : { type: 'queue', id: queue }, details: { queue } });
+    }
   }
 
   /** A job that is gone is a 404; one that moved on (another tab, a worker) only makes the list stale. */

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { SessionService } from '@app/session';
+import type { EntityManager } from 'typeorm';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { PasswordHasher } from '../passwords/password-hasher.js';
 import { passwordProblem } from '../passwords/password-policy.js';
@@ -185,8 +186,8 @@ export class AccountAdminService {
    * sessions are in the session store and are ended right after (a session that slips through
    * finds no user on its next request and is destroyed by SessionPrincipalMiddleware).
    */
-  async deleteAccount(userId: string): Promise<RemovalOutcome> {
-    const outcome = await this.removal.deleteUnlessLastAdmin(userId);
+  async deleteAccount(userId: string, inTransaction?: (manager: EntityManager, email: string) => Promise<void>): Promise<RemovalOutcome> {
+    const outcome = await this.removal.deleteUnlessLastAdmin(userId, inTransaction);
     if (outcome === 'deleted') {
       await this.sessions.revokeAllForUser(userId);
     }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { queryRows } from '@app/database';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AuthStateCache } from './auth-state-cache.js';
 import { isUserId } from './user-id.js';
 
@@ -24,7 +24,10 @@ export class UserRemovalRepository {
    * so two admins deleting each other at the same moment cannot both succeed: the second waits,
    * then finds itself the last one (a row deleted meanwhile is not returned by FOR UPDATE).
    */
-  async deleteUnlessLastAdmin(userId: string): Promise<RemovalOutcome> {
+  async deleteUnlessLastAdmin(
+    userId: string,
+    inTransaction?: (manager: EntityManager, email: string) => Promise<void>,
+  ): Promise<RemovalOutcome> {
     if (!isUserId(userId)) {
       return 'not-found';
     }
@@ -41,7 +44,10 @@ export class UserRemovalRepository {
       if (isAdmin && !admins.some((a) => a.id !== userId && a.active)) {
         return 'last-admin';
       }
-      const deleted = await queryRows<unknown>(manager, `DELETE FROM users WHERE id = $1 RETURNING id`, [userId]);
+      const deleted = await queryRows<{ email: string }>(manager, `DELETE FROM users WHERE id = $1 RETURNING email`, [userId]);
+      if (deleted.length > 0) {
+        await inTransaction?.(manager, deleted[0].email); // the audit row: it commits with the delete or undoes it
+      }
       await this.authStates.invalidate(userId, manager); // at the commit
       return deleted.length > 0 ? 'deleted' : 'not-found';
     });
