@@ -6,6 +6,7 @@ import { queueBench } from './queue.mjs';
 import { accountsBench } from './accounts.mjs';
 import { capacityBench } from './capacity.mjs';
 import { cacheBench } from './cache.mjs';
+import { cacheLibrariesBench } from './cache-libraries.mjs';
 
 console.log(`node ${process.version}, ${cpus().length} cores\n`);
 await coldStart();
@@ -14,3 +15,4 @@ await queueBench();
 await accountsBench();
 await capacityBench();
 await cacheBench();
+await cacheLibrariesBench();
