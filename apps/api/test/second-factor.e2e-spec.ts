@@ -61,6 +61,10 @@ describe.each(SESSION_STORES)('second factor (%s sessions)', (store) => {
     const { secret } = await enrol(b);
     await signOut(b);
 
+    const lastLogin = async () =>
+      ((await t.stack.api.get(DataSource).query(`SELECT last_login_at FROM users WHERE id = $1`, [userId])) as { last_login_at: Date | null }[])[0]
+        .last_login_at;
+    const loginBefore = await lastLogin();
     await b.get('/login');
     const before = b.cookie;
     const password = await b.post('/login?next=/account/sessions', { email, password: PASSWORD });
@@ -69,6 +73,7 @@ describe.each(SESSION_STORES)('second factor (%s sessions)', (store) => {
     expect([...b.others.keys()]).toEqual(['sid-2fa']);
     expect(String(password.headers['set-cookie'])).toMatch(/sid-2fa=[^;]+; Max-Age=300; Path=\/; HttpOnly; SameSite=Strict/);
     expect(await t.stack.api.get(SessionService).listForUser(userId)).toEqual([]);
+    expect(await lastLogin()).toEqual(loginBefore); // the password step is not a sign-in: the time stays
     const account = await b.get('/account');
     expect([account.status, account.headers.location]).toEqual([303, '/login?next=%2Faccount']);
 
@@ -84,6 +89,8 @@ describe.each(SESSION_STORES)('second factor (%s sessions)', (store) => {
     expect(sessions).toHaveLength(1);
     expect(b.cookie).toContain(sessions[0].id);
     expect((await b.get('/account')).status).toBe(200);
+    expect(loginBefore).not.toBeNull(); // the member signed in once before enrolling
+    expect((await lastLogin())!.getTime()).toBeGreaterThan(loginBefore!.getTime());
   });
 
   it('accepts a code once: the same code on the next sign-in is refused; a recovery code works once', async () => {

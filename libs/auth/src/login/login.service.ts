@@ -78,9 +78,9 @@ export class LoginService {
     if (user.passwordHash && this.hasher.needsRehash(user.passwordHash)) {
       await this.users.replaceHash(user.id, await this.hasher.hash(password));
     }
-    await this.users.recordLogin(user.id);
     if (!user.totpEnabledAt) {
-      await this.audit.signIn(user); // with a second factor, the row is written when the code is accepted
+      // With a second factor, the sign-in (last login time, audit row) happens at the code step.
+      await Promise.all([this.users.recordLogin(user.id), this.audit.signIn(user)]);
     }
     return { id: user.id, email: user.email, authEpoch: user.authEpoch, secondFactor: Boolean(user.totpEnabledAt) };
   }

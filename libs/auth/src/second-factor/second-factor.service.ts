@@ -109,7 +109,7 @@ export class SecondFactorService {
       await this.audit.record(signInEvent(false, state.userId));
       throw new InvalidFormError({ code: WRONG_CODE });
     }
-    await this.audit.record(signInEvent(true, state.userId));
+    await Promise.all([this.users.recordLogin(state.userId), this.audit.record(signInEvent(true, state.userId))]);
     return { id: state.userId, authEpoch: state.authEpoch };
   }
 
