@@ -1,11 +1,11 @@
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { AUDIT_ACTIONS, type AuditFilter } from '@app/audit';
+import { PageField, UUID } from './admin-query-fields.js';
 
 /** The form sends every field, empty ones as ""; an empty filter is no filter. */
 const emptyIsAbsent = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** `2026-11-29`, or what `<input type="datetime-local">` sends (`2026-11-29T14:05`), or full ISO 8601. */
 const WHEN = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 const WHEN_MESSAGE = 'must be a date (2026-11-29) or a date and time (2026-11-29T14:05), in UTC';
@@ -38,11 +38,7 @@ export class AuditQuery {
   @Matches(WHEN, { message: `to ${WHEN_MESSAGE}` })
   to?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'page must be a whole number' })
-  @Min(1)
-  @Max(100000)
+  @PageField()
   page?: number;
 }
 

@@ -1,7 +1,8 @@
 import { applyDecorators } from '@nestjs/common';
-import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { EmailField, NamesForm } from '../accounts/account-forms.js';
+import { PageField } from './admin-query-fields.js';
 
 /** `GET /admin/users?q=&page=`: checked by the global ValidationPipe, so bad values get a 400 page. */
 export class UserSearchQuery {
@@ -10,11 +11,7 @@ export class UserSearchQuery {
   @MaxLength(254)
   q?: string;
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'page must be a whole number' })
-  @Min(1)
-  @Max(100000)
+  @PageField()
   page?: number;
 }
 

@@ -4,7 +4,8 @@ import { Roles } from '@app/auth';
 import { OUTBOX_STATUSES, OutboxAdmin } from '@app/mail';
 import { HttpSessionService } from '@app/session-http';
 import type { Request, Response } from 'express';
-import { OutboxQuery, UUID } from './admin-queue-forms.js';
+import { OutboxQuery } from './admin-queue-forms.js';
+import { UUID } from './admin-query-fields.js';
 
 /**
  * The preview document's own policy. It is our template with made-up data, shown in an
