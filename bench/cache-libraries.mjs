@@ -9,10 +9,10 @@
 //   each round; each call picks one of 1000 users and, one time in ten, invalidates that user
 //   first (the source of the misses); the "database read" costs a 1 ms timer. Printed: calls/s,
 //   p99 of get-or-compute, this process's CPU per call (process.cpuUsage; Redis's is not in it).
-// - race probe (5 times): a get-or-compute whose computation read v1 takes 50 ms; 10 ms in, the
-//   source moves to v2 and the key (separately: the namespace) is invalidated. Does a caller after
+// - race probe (5 times): a get-or-compute whose computation read v1 takes 50 ms; once it has read,
+//   the source moves to v2 and the key (separately: the namespace) is invalidated. Does a caller after
 //   the invalidation get v1; is v1 stored (read by a fresh instance, as another process would)?
-// - replicas: two instances; one caches v1, the other invalidates; does the first serve v1 right
+// - replicas (5 times): two instances; one caches v1, the other invalidates; does the first serve v1 right
 //   after the invalidation returned, and 50 ms later?
 // - namespace clear with 10k keys present (SCAN-based clears also walk every other key in the db).
 import { createKeyv } from '@keyv/redis';
@@ -50,8 +50,7 @@ const { createRedisConnection, requestPathRedisOptions, waitUntilReady } = await
  */
 const SIDES = [
   ['libs/cache (Redis)', (ns) => ours(ns, {})],
-  // Not what the app runs: the same layer on a connection with ioredis's auto-pipelining (the
-  // node-redis client under @keyv/redis pipelines commands issued in one tick by default).
+  // Not the app's setting: ioredis auto-pipelining, as node-redis (under @keyv/redis) does by default.
   ['libs/cache, auto-pipelined', (ns) => ours(ns, { enableAutoPipelining: true })],
   ['cache-manager + @keyv/redis', cacheManager],
   ['bentocache L2 (Redis)', (ns) => bento(ns, { l1: false, tags: false })],
@@ -156,14 +155,17 @@ async function raceProbe(make, mode, run) {
   try {
     const id = 'u-race';
     let version = 'v1';
+    let started;
+    const computing = new Promise((resolve) => (started = resolve));
     const slow = async () => {
       const v = version;
+      started();
       await sleep(50);
       return { id, v };
     };
     const current = async () => ({ id, v: version });
     const first = side.getOrCompute(id, slow);
-    await sleep(10);
+    await computing; // the source is read: now it changes and is invalidated
     version = 'v2';
     await (mode === 'key' ? side.invalidate(id) : side.clear());
     const after = await side.getOrCompute(id, current); // a request arriving after the invalidation
@@ -177,8 +179,8 @@ async function raceProbe(make, mode, run) {
   }
 }
 
-async function replicaProbe(make) {
-  const [a, b] = await Promise.all([make('replicas'), make('replicas')]);
+async function replicaProbe(make, run) {
+  const [a, b] = await Promise.all([make(`replicas-${run}`), make(`replicas-${run}`)]);
   try {
     const id = 'u-replica';
     await a.getOrCompute(id, async () => ({ id, v: 'v1' }));
@@ -212,16 +214,12 @@ async function clearTiming(make) {
 
 async function cleanup(redis) {
   let cursor = '0';
-  let removed = 0;
   do {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `${PREFIX}*`, 'COUNT', 1000);
-    if (keys.length) {
-      removed += await redis.unlink(...keys);
-    }
+    if (keys.length) await redis.unlink(...keys);
     cursor = next;
   } while (cursor !== '0');
   await redis.quit();
-  return removed;
 }
 
 export async function cacheLibrariesBench() {
@@ -274,15 +272,17 @@ export async function cacheLibrariesBench() {
         `  ${name.padEnd(28)} key: ${r.key.returned} / ${r.key.next} / ${r.key.stored}   namespace: ${r.namespace.returned} / ${r.namespace.next} / ${r.namespace.stored}`,
       );
     }
-    console.log('  two instances: A caches v1, B invalidates; A serves v1 right after / 50 ms after   |   namespace clear with 10k keys');
+    console.log(
+      `  two instances (${PROBE_RUNS} runs): A caches v1, B invalidates; A serves v1 right after / 50 ms after   |   namespace clear, 10k keys`,
+    );
     for (const [name, make] of SIDES) {
-      fig[name].replicas = await replicaProbe(make);
+      const reps = [];
+      for (let run = 0; run < PROBE_RUNS; run++) reps.push(await replicaProbe(make, run));
+      fig[name].replicas = { now: yes(reps, 'staleNow'), later: yes(reps, 'staleLater') };
       fig[name].clear = await clearTiming(make);
-      const { staleNow, staleLater } = fig[name].replicas;
+      const { now, later } = fig[name].replicas;
       const c = fig[name].clear;
-      console.log(
-        `  ${name.padEnd(28)} ${staleNow ? 'STALE' : 'fresh'} / ${staleLater ? 'STALE' : 'fresh'}   |   ${c.ms.toFixed(1).padStart(7)} ms${c.ok ? '' : ' (NOT cleared)'}`,
-      );
+      console.log(`  ${name.padEnd(28)} ${now} / ${later}   |   ${c.ms.toFixed(1).padStart(7)} ms${c.ok ? '' : ' (NOT cleared)'}`);
     }
     const result = { at: new Date().toISOString(), load, dbsize, seconds: SECONDS, rounds: ROUNDS, fig };
     mkdirSync(join(root, 'bench/results'), { recursive: true });
@@ -295,5 +295,4 @@ export async function cacheLibrariesBench() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   await cacheLibrariesBench();
-  process.exit(0); // bentocache's bus and Keyv's clients may keep handles open
 }
