@@ -12,7 +12,21 @@
 // process are pinned to the same cores (bench/support.mjs), the client loop runs beside them.
 import { execFile, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { benchDatabase, generatorCore, loadGenerator, loadTest, median, pinnedNode, root } from './support.mjs';
+import {
+  BENCH_PASSWORD as PASSWORD,
+  benchDatabase,
+  generatorCore,
+  loadGenerator,
+  loginForm,
+  loadTest,
+  median,
+  pinnedNode,
+  postLogin,
+  root,
+  signIn,
+  startBenchApi,
+  stopChild,
+} from './support.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -23,7 +37,6 @@ const RAW_CONCURRENCIES = [1, 2, 4];
 // Until the JIT has compiled the login path: shorter warm-ups left compile jobs in the window.
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 8);
 const EMAIL = 'bench-admin@example.org';
-const PASSWORD = 'a benchmark passphrase of decent length';
 
 /** Logins/s from bench/accounts/login-client.mjs, pinned to the load generator's core. */
 function loginRate(base, seconds) {
@@ -42,45 +55,6 @@ function rawArgon2(seconds, concurrency) {
   );
 }
 
-async function startApi(databaseUrl, port) {
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    APP_BASE_URL: 'https://bench.example',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
-    REDIS_KEY_PREFIX: `bench-accounts-${process.pid}:`,
-    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
-    AUTH_TOTP_ENCRYPTION_KEY: '6d3c1f0a9b8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e',
-    SMTP_URL: 'smtp://127.0.0.1:2525',
-    MAIL_FROM: 'bench@example.org',
-    SEED_ADMIN_EMAIL: EMAIL,
-    SEED_ADMIN_PASSWORD: PASSWORD,
-    LOG_LEVEL: 'warn',
-    // Logins are the point here: a benchmark client is one IP that must not be throttled.
-    AUTH_MAX_FAILURES_PER_IP: '100000',
-    AUTH_MAX_FAILURES_PER_ACCOUNT: '1000',
-  };
-  const [cmd, args] = pinnedNode([join(root, 'dist/bundle/api.mjs')]);
-  const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  for (let i = 0; i < 300 && child.exitCode === null; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) {
-        return child;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGTERM');
-  throw new Error(`api did not become ready${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}:\n${stderr}`);
-}
-
 /** The framework-free login (bench/accounts/login-floor.mjs), pinned like the api. */
 async function startFloor(databaseUrl, port) {
   const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
@@ -93,48 +67,11 @@ async function startFloor(databaseUrl, port) {
   return child;
 }
 
-const stopChild = async (child) => {
-  child.kill('SIGTERM');
-  await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-};
-
-const cookieOf = (res) =>
-  res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.includes('sid='));
-
-/** One complete browser login: the form (session + CSRF token), then the POST. */
-async function login(base) {
-  const form = await fetch(`${base}/login`);
-  const cookie = cookieOf(form);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: EMAIL, password: PASSWORD, _csrf: csrf }).toString(),
-  });
-  await res.arrayBuffer();
-  if (res.status !== 303) {
-    throw new Error(`login answered ${res.status}`);
-  }
-  return cookieOf(res);
-}
-
 /** Latency of one failed login (form + POST), for an existing account or an unknown one. */
 async function failedLoginMs(base, email) {
-  const form = await fetch(`${base}/login`);
-  const cookie = cookieOf(form);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
+  const form = await loginForm(base);
   const started = performance.now();
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email, password: 'a wrong password entirely', _csrf: csrf }).toString(),
-  });
-  await res.arrayBuffer();
+  const res = await postLogin(base, form, email, 'a wrong password entirely');
   if (res.status !== 401) {
     throw new Error(`failed login answered ${res.status}`);
   }
@@ -146,7 +83,17 @@ export async function accountsBench() {
   const db = await benchDatabase('accounts');
   const port = 4201;
   const base = `http://127.0.0.1:${port}`;
-  const api = await startApi(db.url, port);
+  const api = await startBenchApi({
+    databaseUrl: db.url,
+    port,
+    email: EMAIL,
+    env: {
+      REDIS_KEY_PREFIX: `bench-accounts-${process.pid}:`,
+      // Logins are the point here: a benchmark client is one IP that must not be throttled.
+      AUTH_MAX_FAILURES_PER_IP: '100000',
+      AUTH_MAX_FAILURES_PER_ACCOUNT: '1000',
+    },
+  });
   try {
     const floorBase = `http://127.0.0.1:${port + 1}`;
     const floor = await startFloor(db.url, port + 1);
@@ -209,7 +156,7 @@ export async function accountsBench() {
       `failed login, median of 20 (POST only): existing account ${median(known).toFixed(1)} ms, unknown address ${median(unknown).toFixed(1)} ms`,
     );
 
-    const cookie = await login(base);
+    const cookie = await signIn(base, EMAIL);
     const page = await loadTest({ url: `${base}/account`, headers: { cookie }, connections: 50, seconds: SECONDS });
     console.log(`GET /account (signed in, session in Redis): ${Math.round(page.rps)} req/s, p50 ${page.p50} ms, p99 ${page.p99} ms`);
 

@@ -8,19 +8,28 @@
 // the same cores; each round measures A then B, the next round B then A, and the ratio is taken
 // within the round (the method of bench/sessions.mjs). Loopback only, bounded durations. The api's
 // CPU time per request (from /proc) is printed too: it moves less than req/s on a busy machine.
-import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { benchDatabase, cpuTimeMs, generatorCore, loadGenerator, loadTest, median, pinnedNode, pinning, root, serverCores } from './support.mjs';
+import {
+  benchDatabase,
+  cpuTimeMs,
+  generatorCore,
+  loadGenerator,
+  loadTest,
+  median,
+  pinning,
+  root,
+  serverCores,
+  signIn,
+  startBenchApi,
+} from './support.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const WARMUP_SECONDS = Math.min(3, SECONDS);
 const CONNECTIONS = 50;
 const EMAIL = 'bench-admin@example.org';
-const PASSWORD = 'a benchmark passphrase of decent length';
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0';
 
 // [key, port, env]
 const APIS = [
@@ -35,65 +44,6 @@ const RATIOS = [
   ['files: cached / uncached', 'file cached', 'file uncached', null],
 ];
 
-async function startApi(databaseUrl, port, extra, dirs) {
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    APP_BASE_URL: 'https://bench.example',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL,
-    REDIS_KEY_PREFIX: `bench-cache-${process.pid}:`,
-    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
-    AUTH_TOTP_ENCRYPTION_KEY: '6d3c1f0a9b8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e',
-    AUTH_TOTP_ENCRYPTION_KEY: 'b3'.repeat(32),
-    SESSION_DIR: dirs.sessions,
-    CACHE_DIR: dirs.cache,
-    SMTP_URL: 'smtp://127.0.0.1:2525',
-    MAIL_FROM: 'bench@example.org',
-    SEED_ADMIN_EMAIL: EMAIL,
-    SEED_ADMIN_PASSWORD: PASSWORD,
-    LOG_LEVEL: 'warn',
-    ...extra,
-  };
-  const [cmd, args] = pinnedNode([join(root, 'dist/bundle/api.mjs')]);
-  const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  for (let i = 0; i < 600 && child.exitCode === null; i++) {
-    if ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.ok) {
-      return child;
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGTERM');
-  throw new Error(`api on ${port} did not become ready:\n${stderr}`);
-}
-
-const cookieOf = (res) =>
-  res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.includes('sid='));
-
-/** A complete browser sign-in (form, then POST); the signed-in cookie. */
-async function signIn(base) {
-  const form = await fetch(`${base}/login`);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookieOf(form), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: EMAIL, password: PASSWORD, _csrf: csrf }).toString(),
-  });
-  await res.arrayBuffer();
-  if (res.status !== 303) {
-    throw new Error(`sign-in on ${base} answered ${res.status}`);
-  }
-  return cookieOf(res);
-}
-
 export async function cacheBench() {
   console.log(`\n== Application cache: signed-in GET /account with and without the cached user (production bundle, ${loadGenerator})`);
   const db = await benchDatabase('cache');
@@ -103,11 +53,12 @@ export async function cacheBench() {
   try {
     // One after another: the first migrates nothing (benchDatabase did) but seeds the admin.
     for (const [key, port, extra] of APIS) {
-      const child = await startApi(db.url, port, extra, dirs);
+      const env = { REDIS_KEY_PREFIX: `bench-cache-${process.pid}:`, SESSION_DIR: dirs.sessions, CACHE_DIR: dirs.cache, ...extra };
+      const child = await startBenchApi({ databaseUrl: db.url, port, email: EMAIL, env });
       apis.set(key, { child, base: `http://127.0.0.1:${port}` });
     }
     for (const api of apis.values()) {
-      api.cookie = await signIn(api.base);
+      api.cookie = await signIn(api.base, EMAIL);
     }
     const run = async (key, seconds) => {
       const api = apis.get(key);

@@ -10,87 +10,17 @@
 // core away from the servers, which on 2 cores would leave both apis one core to share and the
 // ratio could not show anything. Loopback only (support.mjs refuses anything else), bounded
 // durations. Prints its figures; it records nothing.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchDatabase, freePort, loadGenerator, loadTest, median, root } from './support.mjs';
+import { benchDatabase, freePort, loadGenerator, loadTest, median, signIn, startBenchApi, stopChild } from './support.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = 50;
 const EMAIL = 'bench-capacity@example.org';
-const PASSWORD = 'a benchmark passphrase of decent length';
 const MiB = 1024 * 1024;
-
-async function startApi(databaseUrl, port, prefix) {
-  const env = {
-    PATH: process.env.PATH,
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    APP_BASE_URL: 'https://bench.example',
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
-    REDIS_KEY_PREFIX: prefix,
-    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
-    AUTH_TOTP_ENCRYPTION_KEY: '6d3c1f0a9b8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e',
-    AUTH_TOTP_ENCRYPTION_KEY: '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef',
-    SMTP_URL: 'smtp://127.0.0.1:2525',
-    MAIL_FROM: 'bench@example.org',
-    SEED_ADMIN_EMAIL: EMAIL,
-    SEED_ADMIN_PASSWORD: PASSWORD,
-    LOG_LEVEL: 'warn',
-    // Stop at once when the bench ends: there is no balancer to drain from.
-    HTTP_DRAIN_MS: '0',
-  };
-  const child = spawn(process.execPath, [join(root, 'dist/bundle/api.mjs')], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  for (let i = 0; i < 600 && child.exitCode === null; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/health/ready`)).ok) {
-        return child;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  child.kill('SIGTERM');
-  throw new Error(`api did not become ready${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}:\n${stderr}`);
-}
-
-const stopChild = async (child) => {
-  if (child.exitCode === null) {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-  }
-};
-
-const cookieOf = (res) =>
-  res.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .find((c) => c.includes('sid='));
-
-/** One browser sign-in (form, then POST); the session lives in Redis, so it works on both apis. */
-async function signIn(base) {
-  const form = await fetch(`${base}/login`);
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await form.text())?.[1];
-  const res = await fetch(`${base}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie: cookieOf(form), 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email: EMAIL, password: PASSWORD, _csrf: csrf }).toString(),
-  });
-  await res.arrayBuffer();
-  if (res.status !== 303) {
-    throw new Error(`sign-in answered ${res.status}`);
-  }
-  return cookieOf(res);
-}
 
 /** The kernel's peak resident set of a process so far (VmHWM), in bytes; null without /proc. */
 function peakRss(pid) {
@@ -120,9 +50,13 @@ export async function capacityBench() {
   const bases = ports.map((p) => `http://127.0.0.1:${p}`);
   const apis = [];
   try {
-    apis.push(await startApi(db.url, ports[0], prefix));
-    apis.push(await startApi(db.url, ports[1], prefix));
-    const cookie = await signIn(bases[0]);
+    // Unpinned (see above); HTTP_DRAIN_MS=0: stop at once when the bench ends, there is no balancer to drain from.
+    const env = { REDIS_KEY_PREFIX: prefix, HTTP_DRAIN_MS: '0' };
+    for (const port of ports) {
+      apis.push(await startBenchApi({ databaseUrl: db.url, port, email: EMAIL, env, pinned: false }));
+    }
+    // The session lives in Redis, so one sign-in works on both apis.
+    const cookie = await signIn(bases[0], EMAIL);
     // Warm-up: the JIT and both pools, on both apis.
     await pageViews(bases, cookie, Math.min(3, SECONDS));
     await pageViews(bases.slice(0, 1), cookie, Math.min(2, SECONDS));

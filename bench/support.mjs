@@ -1,5 +1,5 @@
 // Shared helpers for the benchmark scripts (plain JavaScript: they run against dist/).
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -155,4 +155,88 @@ export function cpuTimeMs(pid) {
   } catch {
     return null;
   }
+}
+
+/** The seeded admin's password in every bench database (each bench seeds its own address). */
+export const BENCH_PASSWORD = 'a benchmark passphrase of decent length';
+
+/**
+ * Starts the production bundle (dist/bundle/api.mjs) on `port` against `databaseUrl`, with a
+ * seeded admin `email` / BENCH_PASSWORD, and waits until /health/ready answers (30 s at most).
+ * `env` is added to the production settings every bench shares (Redis sessions, a throwaway
+ * SMTP address, warnings only); `pinned` runs it on the server cores (see `pinnedNode`).
+ */
+export async function startBenchApi({ databaseUrl, port, email, env = {}, pinned = true }) {
+  const fullEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    APP_BASE_URL: 'https://bench.example',
+    DATABASE_URL: databaseUrl,
+    REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/0',
+    SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
+    AUTH_TOTP_ENCRYPTION_KEY: '6d3c1f0a9b8e7d6c5b4a39281706f5e4d3c2b1a0f9e8d7c6b5a4938271605f4e',
+    SMTP_URL: 'smtp://127.0.0.1:2525',
+    MAIL_FROM: 'bench@example.org',
+    SEED_ADMIN_EMAIL: email,
+    SEED_ADMIN_PASSWORD: BENCH_PASSWORD,
+    LOG_LEVEL: 'warn',
+    ...env,
+  };
+  const bundle = [join(root, 'dist/bundle/api.mjs')];
+  const [cmd, args] = pinned ? pinnedNode(bundle) : [process.execPath, bundle];
+  const child = spawn(cmd, args, { cwd: root, env: fullEnv, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  for (let i = 0; i < 600 && child.exitCode === null; i++) {
+    if ((await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null))?.ok) {
+      return child;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  child.kill('SIGTERM');
+  throw new Error(`api on ${port} did not become ready${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}:\n${stderr}`);
+}
+
+/** SIGTERM, then wait for the exit (at once if it has already gone). */
+export async function stopChild(child) {
+  if (child.exitCode === null) {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+  }
+}
+
+/** The session cookie (`name=value`) a response sets. */
+export const sessionCookieOf = (res) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .find((c) => c.includes('sid='));
+
+/** The sign-in form, as a browser gets it: its session cookie and CSRF token. */
+export async function loginForm(base) {
+  const res = await fetch(`${base}/login`);
+  return { cookie: sessionCookieOf(res), csrf: /name="_csrf" value="([^"]+)"/.exec(await res.text())?.[1] };
+}
+
+/** Posts a fetched sign-in `form` with these credentials; the response, its body read. */
+export async function postLogin(base, form, email, password) {
+  const res = await fetch(`${base}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: form.cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password, _csrf: form.csrf }).toString(),
+  });
+  await res.arrayBuffer();
+  return res;
+}
+
+/** A complete browser sign-in (form, then POST); the signed-in session cookie. */
+export async function signIn(base, email, password = BENCH_PASSWORD) {
+  const res = await postLogin(base, await loginForm(base), email, password);
+  if (res.status !== 303) {
+    throw new Error(`sign-in on ${base} answered ${res.status}`);
+  }
+  return sessionCookieOf(res);
 }
