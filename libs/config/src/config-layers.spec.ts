@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigSourceError } from './config-source.error.js';
 import { describeOrigins, loadLayers, SECRET_VARIABLES } from './config-layers.js';
 import { SECTIONS } from './env.schema.js';
 import { schemaProperties } from './sections/section.js';
 import { validateEnv } from './validate-env.js';
+import { sourceRefusalOf } from '../test/env-fixtures.js';
 
 let dir: string;
 beforeEach(() => {
@@ -25,17 +25,6 @@ function load(env: Record<string, string | undefined>, dotEnv?: string) {
     file('.env', dotEnv);
   }
   return loadLayers({ env, envFile: '.env', cwd: dir });
-}
-
-async function refusal(promise: Promise<unknown>): Promise<string> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(ConfigSourceError);
-  const message = (error as Error).message;
-  expect(message).not.toContain('\n'); // one line at boot
-  return message;
 }
 
 describe('configuration layers: precedence', () => {
@@ -91,49 +80,49 @@ describe('configuration layers: precedence', () => {
 describe('configuration layers: refusals (one line, naming the source, never a value)', () => {
   it('refuses NAME and NAME_FILE both set, in one layer or two', async () => {
     file('s.txt', 'from-the-file-0123456789');
-    expect(await refusal(load({ SESSION_SECRET: 'in-the-env-0123456789', SESSION_SECRET_FILE: join(dir, 's.txt') }))).toBe(
+    expect(await sourceRefusalOf(load({ SESSION_SECRET: 'in-the-env-0123456789', SESSION_SECRET_FILE: join(dir, 's.txt') }))).toBe(
       'SESSION_SECRET and SESSION_SECRET_FILE are both set (SESSION_SECRET in the process environment, SESSION_SECRET_FILE in the process environment); set only one',
     );
-    const message = await refusal(load({ SMTP_PASSWORD_FILE: join(dir, 's.txt') }, 'SMTP_PASSWORD=hunter2hunter2\n'));
+    const message = await sourceRefusalOf(load({ SMTP_PASSWORD_FILE: join(dir, 's.txt') }, 'SMTP_PASSWORD=hunter2hunter2\n'));
     expect(message).toMatch(/^SMTP_PASSWORD and SMTP_PASSWORD_FILE are both set \(SMTP_PASSWORD in \.env, SMTP_PASSWORD_FILE in the process environment\)/);
     expect(message).not.toContain('hunter2');
   });
 
   it('refuses a <NAME>_FILE that cannot be read or is empty', async () => {
-    expect(await refusal(load({ SESSION_SECRET_FILE: join(dir, 'missing.txt') }))).toBe(
+    expect(await sourceRefusalOf(load({ SESSION_SECRET_FILE: join(dir, 'missing.txt') }))).toBe(
       `SESSION_SECRET_FILE names ${join(dir, 'missing.txt')}, which cannot be read (ENOENT)`,
     );
-    expect(await refusal(load({ SESSION_SECRET_FILE: dir }))).toMatch(/which cannot be read \(EISDIR\)/);
+    expect(await sourceRefusalOf(load({ SESSION_SECRET_FILE: dir }))).toMatch(/which cannot be read \(EISDIR\)/);
     file('empty.txt', '\n');
-    expect(await refusal(load({ DATABASE_URL_FILE: join(dir, 'empty.txt') }))).toMatch(/^DATABASE_URL_FILE names .*empty\.txt, which is empty$/);
+    expect(await sourceRefusalOf(load({ DATABASE_URL_FILE: join(dir, 'empty.txt') }))).toMatch(/^DATABASE_URL_FILE names .*empty\.txt, which is empty$/);
   });
 
   it('lists every secret-file problem at once', async () => {
-    const message = await refusal(load({ SESSION_SECRET_FILE: 'a', REDIS_URL_FILE: 'b' }));
+    const message = await sourceRefusalOf(load({ SESSION_SECRET_FILE: 'a', REDIS_URL_FILE: 'b' }));
     expect(message.split('; ')).toHaveLength(2);
   });
 
   it('refuses a missing or unreadable settings file, naming it', async () => {
-    expect(await refusal(load({ APP_SETTINGS: 'nowhere.json' }))).toBe(`APP_SETTINGS names ${join(dir, 'nowhere.json')}, which cannot be read (ENOENT)`);
+    expect(await sourceRefusalOf(load({ APP_SETTINGS: 'nowhere.json' }))).toBe(`APP_SETTINGS names ${join(dir, 'nowhere.json')}, which cannot be read (ENOENT)`);
   });
 
   it('refuses a settings file it cannot parse, without quoting it', async () => {
     file('bad.json', '{"SESSION_SECRET": "s3cret-s3cret-s3cret", oops}');
-    const message = await refusal(load({ APP_SETTINGS: 'bad.json' }));
+    const message = await sourceRefusalOf(load({ APP_SETTINGS: 'bad.json' }));
     expect(message).toBe(`APP_SETTINGS file ${join(dir, 'bad.json')} is not valid JSON`);
     file('list.json', '["PORT"]');
-    expect(await refusal(load({ APP_SETTINGS: 'list.json' }))).toMatch(/must hold one JSON object of variable names$/);
+    expect(await sourceRefusalOf(load({ APP_SETTINGS: 'list.json' }))).toMatch(/must hold one JSON object of variable names$/);
     file('nested.json', '{"PORT": {"value": 1}, "HOST": null}');
-    expect(await refusal(load({ APP_SETTINGS: 'nested.json' }))).toMatch(/the value of PORT, HOST must be a string, number or boolean$/);
+    expect(await sourceRefusalOf(load({ APP_SETTINGS: 'nested.json' }))).toMatch(/the value of PORT, HOST must be a string, number or boolean$/);
     file('bad.env', 'PORT=1\nthis is not a variable\n');
-    expect(await refusal(load({ APP_SETTINGS: 'bad.env' }))).toMatch(/bad\.env line 2 is not NAME=value/);
+    expect(await sourceRefusalOf(load({ APP_SETTINGS: 'bad.env' }))).toMatch(/bad\.env line 2 is not NAME=value/);
     file('open.env', 'SESSION_SECRET="never closed\n');
-    expect(await refusal(load({ APP_SETTINGS: 'open.env' }))).toMatch(/has a quoted value that is never closed$/);
+    expect(await sourceRefusalOf(load({ APP_SETTINGS: 'open.env' }))).toMatch(/has a quoted value that is never closed$/);
   });
 
   it('refuses settings that are not configuration variables (a typo would silently do nothing)', async () => {
     file('typo.json', JSON.stringify({ PROT: '80', PORT_FILE: 'x', APP_SETTINGS: 'other.json' }));
-    expect(await refusal(load({ APP_SETTINGS: 'typo.json' }))).toMatch(/sets what is not a configuration variable: PROT, PORT_FILE, APP_SETTINGS$/);
+    expect(await sourceRefusalOf(load({ APP_SETTINGS: 'typo.json' }))).toMatch(/sets what is not a configuration variable: PROT, PORT_FILE, APP_SETTINGS$/);
   });
 });
 

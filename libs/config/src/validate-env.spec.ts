@@ -1,4 +1,3 @@
-import { ConfigValidationError } from './config-validation.error.js';
 import { toAppConfig } from './app-config.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,35 +5,13 @@ import { projectRoot } from './project-root.js';
 import { titleCase } from './sections/app.js';
 import { defaultHashConcurrency } from './sections/auth.js';
 import { validateEnv } from './validate-env.js';
-
-const PROD_OK = {
-  NODE_ENV: 'production',
-  APP_BASE_URL: 'https://app.example.org',
-  DATABASE_URL: 'postgres://app:pw@db:5432/app',
-  SESSION_SECRET: 'Jx0l9V2qk3mJmQ1Pz7cYb8e4W5rT6uI0oP9aS8dF7gH6',
-  SMTP_URL: 'smtps://mailer:pw@smtp.example.org:465',
-  MAIL_FROM: 'App <no-reply@example.org>',
-  AUTH_TOTP_ENCRYPTION_KEY: 'q0N1oG8y3f1Yv9bq1m3Jw5ZxK2pT7rL4sE6dH8cU0aI=',
-};
+import { LOCAL_ENV, PRODUCTION_ENV, problemsOf } from '../test/env-fixtures.js';
 
 const packageName = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { name: string }).name;
 
-/** What the entry points validate in development: prepareEnvironment() has filled in the embedded database's URL. */
-const LOCAL = { DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:54321/starter' };
-
-function problemsOf(raw: Record<string, string>): string[] {
-  try {
-    validateEnv(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigValidationError);
-    return (error as ConfigValidationError).problems;
-  }
-  throw new Error('expected validation to fail');
-}
-
 describe('validateEnv', () => {
   it('starts a fresh clone with no variables but the prepared database (development defaults)', () => {
-    const config = toAppConfig(validateEnv(LOCAL));
+    const config = toAppConfig(validateEnv(LOCAL_ENV));
     expect(config.env).toBe('development');
     expect(config.http.port).toBe(3000);
     expect(config.http.baseUrl).toBe('http://localhost:3000');
@@ -47,14 +24,14 @@ describe('validateEnv', () => {
   });
 
   it('converts numbers and booleans explicitly', () => {
-    const config = toAppConfig(validateEnv({ ...LOCAL, PORT: '8080', DATABASE_RUN_MIGRATIONS: 'false', LOG_PRETTY: 'no' }));
+    const config = toAppConfig(validateEnv({ ...LOCAL_ENV, PORT: '8080', DATABASE_RUN_MIGRATIONS: 'false', LOG_PRETTY: 'no' }));
     expect(config.http.port).toBe(8080);
     expect(config.database.runMigrations).toBe(false);
     expect(config.log.pretty).toBe(false);
   });
 
   it('treats an empty value as unset', () => {
-    expect(toAppConfig(validateEnv({ ...LOCAL, PORT: '' })).http.port).toBe(3000);
+    expect(toAppConfig(validateEnv({ ...LOCAL_ENV, PORT: '' })).http.port).toBe(3000);
   });
 
   it('lists every problem at once, one line per variable', () => {
@@ -76,7 +53,7 @@ describe('validateEnv', () => {
   });
 
   it('rejects an unknown NODE_ENV', () => {
-    expect(problemsOf({ ...LOCAL, NODE_ENV: 'staging' })[0]).toMatch(/NODE_ENV must be one of/);
+    expect(problemsOf({ ...LOCAL_ENV, NODE_ENV: 'staging' })[0]).toMatch(/NODE_ENV must be one of/);
   });
 
   it('gives production no defaults for services and secrets', () => {
@@ -87,7 +64,7 @@ describe('validateEnv', () => {
   });
 
   it('accepts a complete production environment', () => {
-    const config = toAppConfig(validateEnv(PROD_OK));
+    const config = toAppConfig(validateEnv(PRODUCTION_ENV));
     expect(config.isProduction).toBe(true);
     expect(config.database.runMigrations).toBe(false);
   });
@@ -97,33 +74,33 @@ describe('validateEnv', () => {
     ['a short secret', 'short-but-sixteen-chars'],
     ['a placeholder word', 'please-change-me-please-change-me-please'],
   ])('refuses %s as a production session secret', (_label, secret) => {
-    expect(problemsOf({ ...PROD_OK, SESSION_SECRET: secret }).join('\n')).toMatch(/SESSION_SECRET entry 1/);
+    expect(problemsOf({ ...PRODUCTION_ENV, SESSION_SECRET: secret }).join('\n')).toMatch(/SESSION_SECRET entry 1/);
   });
 
   it('checks every rotated secret, not just the newest', () => {
-    const problems = problemsOf({ ...PROD_OK, SESSION_SECRET: `${PROD_OK.SESSION_SECRET},changeme-changeme-changeme-changeme` });
+    const problems = problemsOf({ ...PRODUCTION_ENV, SESSION_SECRET: `${PRODUCTION_ENV.SESSION_SECRET},changeme-changeme-changeme-changeme` });
     expect(problems.join('\n')).toMatch(/SESSION_SECRET entry 2/);
   });
 
   it('splits rotated secrets newest first', () => {
-    const config = toAppConfig(validateEnv({ ...LOCAL, SESSION_SECRET: 'newest-secret-0123456789, older-secret-0123456789' }));
+    const config = toAppConfig(validateEnv({ ...LOCAL_ENV, SESSION_SECRET: 'newest-secret-0123456789, older-secret-0123456789' }));
     expect(config.session.secrets).toEqual(['newest-secret-0123456789', 'older-secret-0123456789']);
   });
 
   it('refuses plain http as the public URL in production', () => {
-    expect(problemsOf({ ...PROD_OK, APP_BASE_URL: 'http://app.example.org' })).toEqual(['APP_BASE_URL must use https:// in production']);
+    expect(problemsOf({ ...PRODUCTION_ENV, APP_BASE_URL: 'http://app.example.org' })).toEqual(['APP_BASE_URL must use https:// in production']);
   });
 });
 
 describe('defaults derived from other variables', () => {
   it('derives APP_BASE_URL from PORT outside production', () => {
-    expect(toAppConfig(validateEnv({ ...LOCAL, PORT: '4321' })).http.baseUrl).toBe('http://localhost:4321');
-    expect(toAppConfig(validateEnv({ ...LOCAL, NODE_ENV: 'test', PORT: '4321' })).http.baseUrl).toBe('http://localhost:4321');
-    expect(toAppConfig(validateEnv({ ...LOCAL, PORT: '4321', APP_BASE_URL: 'http://dev.test:8080/' })).http.baseUrl).toBe('http://dev.test:8080');
+    expect(toAppConfig(validateEnv({ ...LOCAL_ENV, PORT: '4321' })).http.baseUrl).toBe('http://localhost:4321');
+    expect(toAppConfig(validateEnv({ ...LOCAL_ENV, NODE_ENV: 'test', PORT: '4321' })).http.baseUrl).toBe('http://localhost:4321');
+    expect(toAppConfig(validateEnv({ ...LOCAL_ENV, PORT: '4321', APP_BASE_URL: 'http://dev.test:8080/' })).http.baseUrl).toBe('http://dev.test:8080');
   });
 
   it('compares origins exactly in production', () => {
-    const config = toAppConfig(validateEnv(PROD_OK));
+    const config = toAppConfig(validateEnv(PRODUCTION_ENV));
     expect(config.http.acceptLoopbackOrigins).toBe(false);
     expect(config.http.baseUrl).toBe('https://app.example.org');
   });
@@ -131,12 +108,12 @@ describe('defaults derived from other variables', () => {
   it('names the product APP_NAME, by default after package.json, and signs local mail with it', () => {
     expect(titleCase('nest-starter')).toBe('Nest Starter');
     expect(titleCase('@acme/billing_portal')).toBe('Billing Portal');
-    const named = toAppConfig(validateEnv({ ...LOCAL, APP_NAME: 'Acme Billing' }));
+    const named = toAppConfig(validateEnv({ ...LOCAL_ENV, APP_NAME: 'Acme Billing' }));
     expect(named.app.name).toBe('Acme Billing');
     expect(named.mail.from).toBe('Acme Billing <no-reply@localhost>');
-    expect(toAppConfig(validateEnv({ ...LOCAL, APP_NAME: 'Acme, Inc.' })).mail.from).toBe('"Acme, Inc." <no-reply@localhost>');
-    expect(toAppConfig(validateEnv({ ...PROD_OK, APP_NAME: 'Acme' })).mail.from).toBe(PROD_OK.MAIL_FROM);
-    expect(problemsOf({ ...LOCAL, APP_NAME: 'Evil <x@y>' })).toEqual(['APP_NAME must be 1 to 80 characters, without <, >, ", \\ or line breaks']);
+    expect(toAppConfig(validateEnv({ ...LOCAL_ENV, APP_NAME: 'Acme, Inc.' })).mail.from).toBe('"Acme, Inc." <no-reply@localhost>');
+    expect(toAppConfig(validateEnv({ ...PRODUCTION_ENV, APP_NAME: 'Acme' })).mail.from).toBe(PRODUCTION_ENV.MAIL_FROM);
+    expect(problemsOf({ ...LOCAL_ENV, APP_NAME: 'Evil <x@y>' })).toEqual(['APP_NAME must be 1 to 80 characters, without <, >, ", \\ or line breaks']);
   });
 
   it('asks for DATABASE_URL only in production; elsewhere prepareEnvironment() must have filled it in', () => {
@@ -146,14 +123,14 @@ describe('defaults derived from other variables', () => {
   });
 
   it('requires APP_BASE_URL and MAIL_FROM in production', () => {
-    const problems = problemsOf({ ...PROD_OK, APP_BASE_URL: '', MAIL_FROM: '' });
+    const problems = problemsOf({ ...PRODUCTION_ENV, APP_BASE_URL: '', MAIL_FROM: '' });
     expect(problems).toEqual(['APP_BASE_URL is required', 'MAIL_FROM is required']);
   });
 });
 
 describe('queue, worker and mail configuration', () => {
   it('runs from a fresh clone: no SMTP (outbox only), queue on PostgreSQL without REDIS_URL, error mails off', () => {
-    const config = toAppConfig(validateEnv(LOCAL));
+    const config = toAppConfig(validateEnv(LOCAL_ENV));
     expect(config.mail.smtp).toBeUndefined();
     expect(config.queue.backend).toBe('postgres');
     expect(config.mail.errorMails.enabled).toBe(false);
@@ -161,12 +138,12 @@ describe('queue, worker and mail configuration', () => {
   });
 
   it('uses Redis for the queue when REDIS_URL is set, under the key prefix', () => {
-    const config = toAppConfig(validateEnv({ ...LOCAL, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'app:' }));
+    const config = toAppConfig(validateEnv({ ...LOCAL_ENV, REDIS_URL: 'redis://127.0.0.1:6379', REDIS_KEY_PREFIX: 'app:' }));
     expect(config.queue).toMatchObject({ backend: 'redis', prefix: 'app:bull' });
   });
 
   it('refuses to start in production without SMTP or a sender', () => {
-    const { SMTP_URL: _url, MAIL_FROM: _from, ...withoutMail } = PROD_OK;
+    const { SMTP_URL: _url, MAIL_FROM: _from, ...withoutMail } = PRODUCTION_ENV;
     expect(problemsOf(withoutMail)).toEqual([
       'MAIL_FROM is required',
       'SMTP_URL (or SMTP_HOST) is required in production: without it mail is only written to the outbox',
@@ -174,7 +151,7 @@ describe('queue, worker and mail configuration', () => {
   });
 
   it('accepts SMTP given as host, port and credentials', () => {
-    const { SMTP_URL: _url, ...rest } = PROD_OK;
+    const { SMTP_URL: _url, ...rest } = PRODUCTION_ENV;
     const config = toAppConfig(
       validateEnv({ ...rest, SMTP_HOST: 'smtp.example.org', SMTP_PORT: '587', SMTP_USER: 'u', SMTP_PASSWORD: 'p' }),
     );
@@ -182,16 +159,16 @@ describe('queue, worker and mail configuration', () => {
   });
 
   it('turns error mails on in production when admins are named, and refuses them without admins', () => {
-    expect(toAppConfig(validateEnv({ ...PROD_OK, ADMIN_EMAILS: 'a@example.org, b@example.org' })).mail).toMatchObject({
+    expect(toAppConfig(validateEnv({ ...PRODUCTION_ENV, ADMIN_EMAILS: 'a@example.org, b@example.org' })).mail).toMatchObject({
       adminEmails: ['a@example.org', 'b@example.org'],
       errorMails: { enabled: true, windowMs: 3_600_000 },
     });
-    expect(toAppConfig(validateEnv(PROD_OK)).mail.errorMails.enabled).toBe(false);
-    expect(problemsOf({ ...LOCAL, ERROR_MAIL_ENABLED: 'true' })).toEqual(['ERROR_MAIL_ENABLED=true needs ADMIN_EMAILS']);
+    expect(toAppConfig(validateEnv(PRODUCTION_ENV)).mail.errorMails.enabled).toBe(false);
+    expect(problemsOf({ ...LOCAL_ENV, ERROR_MAIL_ENABLED: 'true' })).toEqual(['ERROR_MAIL_ENABLED=true needs ADMIN_EMAILS']);
   });
 
   it('rejects malformed mail settings by name', () => {
-    expect(problemsOf({ ...LOCAL, MAIL_FROM: 'nobody', ADMIN_EMAILS: 'a@example.org;b', SMTP_URL: 'http://x', QUEUE_BACKEND: 'redis' })).toEqual([
+    expect(problemsOf({ ...LOCAL_ENV, MAIL_FROM: 'nobody', ADMIN_EMAILS: 'a@example.org;b', SMTP_URL: 'http://x', QUEUE_BACKEND: 'redis' })).toEqual([
       'SMTP_URL must be an smtp:// or smtps:// URL',
       'MAIL_FROM must be an address, optionally with a display name: "Name <no-reply@example.org>"',
       'ADMIN_EMAILS must be a comma-separated list of email addresses',
@@ -202,15 +179,15 @@ describe('queue, worker and mail configuration', () => {
 
 describe('completed jobs kept', () => {
   it('deletes completed jobs by default, keeps the newest N on Redis when asked', () => {
-    expect(toAppConfig(validateEnv(LOCAL)).queue.keepCompleted).toBe(0);
-    expect(toAppConfig(validateEnv({ ...LOCAL, REDIS_URL: 'redis://127.0.0.1:6379/0', QUEUE_KEEP_COMPLETED: '500' })).queue.keepCompleted).toBe(500);
+    expect(toAppConfig(validateEnv(LOCAL_ENV)).queue.keepCompleted).toBe(0);
+    expect(toAppConfig(validateEnv({ ...LOCAL_ENV, REDIS_URL: 'redis://127.0.0.1:6379/0', QUEUE_KEEP_COMPLETED: '500' })).queue.keepCompleted).toBe(500);
   });
 
   it('refuses keeping them on PostgreSQL, and what is not a count', () => {
-    expect(problemsOf({ ...LOCAL, QUEUE_KEEP_COMPLETED: '10' })).toEqual([
+    expect(problemsOf({ ...LOCAL_ENV, QUEUE_KEEP_COMPLETED: '10' })).toEqual([
       'QUEUE_KEEP_COMPLETED must be 0 with the queue on PostgreSQL (set REDIS_URL to keep completed jobs)',
     ]);
-    expect(problemsOf({ ...LOCAL, REDIS_URL: 'redis://127.0.0.1:6379/0', QUEUE_KEEP_COMPLETED: '-1' })).toEqual([
+    expect(problemsOf({ ...LOCAL_ENV, REDIS_URL: 'redis://127.0.0.1:6379/0', QUEUE_KEEP_COMPLETED: '-1' })).toEqual([
       'QUEUE_KEEP_COMPLETED must not be less than 0',
     ]);
   });
@@ -218,16 +195,16 @@ describe('completed jobs kept', () => {
 
 describe('password hashing concurrency', () => {
   it('defaults to one hash per available core, leaving a libuv thread for file I/O', () => {
-    const config = toAppConfig(validateEnv(LOCAL));
+    const config = toAppConfig(validateEnv(LOCAL_ENV));
     expect(config.auth.hashConcurrency).toBe(defaultHashConcurrency());
     expect(config.auth.hashConcurrency).toBeGreaterThanOrEqual(1);
     expect(config.auth.hashConcurrency).toBeLessThanOrEqual(3); // libuv's default pool is 4 threads
   });
 
   it('takes AUTH_HASH_CONCURRENCY when set, and rejects what is not a count', () => {
-    expect(toAppConfig(validateEnv({ ...LOCAL, AUTH_HASH_CONCURRENCY: '6' })).auth.hashConcurrency).toBe(6);
-    expect(problemsOf({ ...LOCAL, AUTH_HASH_CONCURRENCY: '0' })).toEqual(['AUTH_HASH_CONCURRENCY must not be less than 1']);
-    expect(problemsOf({ ...LOCAL, AUTH_HASH_CONCURRENCY: 'many' })).toEqual(['AUTH_HASH_CONCURRENCY must be an integer number']);
+    expect(toAppConfig(validateEnv({ ...LOCAL_ENV, AUTH_HASH_CONCURRENCY: '6' })).auth.hashConcurrency).toBe(6);
+    expect(problemsOf({ ...LOCAL_ENV, AUTH_HASH_CONCURRENCY: '0' })).toEqual(['AUTH_HASH_CONCURRENCY must not be less than 1']);
+    expect(problemsOf({ ...LOCAL_ENV, AUTH_HASH_CONCURRENCY: 'many' })).toEqual(['AUTH_HASH_CONCURRENCY must be an integer number']);
   });
 });
 
@@ -235,27 +212,27 @@ describe('session cookie name', () => {
   it.each(['sid', 'session', '__Secure-sid', '__host-sid'])(
     'refuses SESSION_COOKIE_NAME=%s in production (the __Host- prefix is required)',
     (name) => {
-      expect(problemsOf({ ...PROD_OK, SESSION_COOKIE_NAME: name }).join('\n')).toMatch(
+      expect(problemsOf({ ...PRODUCTION_ENV, SESSION_COOKIE_NAME: name }).join('\n')).toMatch(
         /SESSION_COOKIE_NAME must start with __Host- in production/,
       );
     },
   );
 
   it('accepts a __Host- name in production, and uses __Host-sid when unset', () => {
-    expect(toAppConfig(validateEnv({ ...PROD_OK, SESSION_COOKIE_NAME: '__Host-app' })).session.cookieName).toBe('__Host-app');
-    expect(toAppConfig(validateEnv(PROD_OK)).session.cookieName).toBe('__Host-sid');
+    expect(toAppConfig(validateEnv({ ...PRODUCTION_ENV, SESSION_COOKIE_NAME: '__Host-app' })).session.cookieName).toBe('__Host-app');
+    expect(toAppConfig(validateEnv(PRODUCTION_ENV)).session.cookieName).toBe('__Host-sid');
   });
 
   it('lets development use any valid name', () => {
-    expect(toAppConfig(validateEnv({ ...LOCAL, SESSION_COOKIE_NAME: 'sid' })).session.cookieName).toBe('sid');
+    expect(toAppConfig(validateEnv({ ...LOCAL_ENV, SESSION_COOKIE_NAME: 'sid' })).session.cookieName).toBe('sid');
   });
 });
 
 describe('audit retention', () => {
   it('keeps the audit trail a year by default, takes AUDIT_RETENTION_DAYS, and refuses what is not a count of days', () => {
-    expect(toAppConfig(validateEnv(LOCAL)).auth.auditRetentionDays).toBe(365);
-    expect(toAppConfig(validateEnv({ ...LOCAL, AUDIT_RETENTION_DAYS: '30' })).auth.auditRetentionDays).toBe(30);
-    expect(problemsOf({ ...LOCAL, AUDIT_RETENTION_DAYS: '0' })).toEqual(['AUDIT_RETENTION_DAYS must not be less than 1']);
-    expect(problemsOf({ ...LOCAL, AUDIT_RETENTION_DAYS: 'forever' })).toEqual([expect.stringMatching(/^AUDIT_RETENTION_DAYS /)]);
+    expect(toAppConfig(validateEnv(LOCAL_ENV)).auth.auditRetentionDays).toBe(365);
+    expect(toAppConfig(validateEnv({ ...LOCAL_ENV, AUDIT_RETENTION_DAYS: '30' })).auth.auditRetentionDays).toBe(30);
+    expect(problemsOf({ ...LOCAL_ENV, AUDIT_RETENTION_DAYS: '0' })).toEqual(['AUDIT_RETENTION_DAYS must not be less than 1']);
+    expect(problemsOf({ ...LOCAL_ENV, AUDIT_RETENTION_DAYS: 'forever' })).toEqual([expect.stringMatching(/^AUDIT_RETENTION_DAYS /)]);
   });
 });

@@ -1,28 +1,17 @@
 import { toAppConfig } from '../app-config.js';
-import { ConfigValidationError } from '../config-validation.error.js';
 import { validateEnv } from '../validate-env.js';
 import { normalizeDn, parseGroupRoles } from './ldap.js';
+import { LOCAL_ENV, problemsOf } from '../../test/env-fixtures.js';
 
-const LOCAL = { DATABASE_URL: 'postgres://postgres:secret@127.0.0.1:54321/starter' };
 const LDAP = {
-  ...LOCAL,
+  ...LOCAL_ENV,
   AUTH_LDAP_URL: 'ldap://127.0.0.1:389',
   AUTH_LDAP_SEARCH_BASE: 'ou=people,dc=example,dc=org',
 };
 
-function problemsOf(raw: Record<string, string>): string[] {
-  try {
-    validateEnv(raw);
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigValidationError);
-    return (error as ConfigValidationError).problems;
-  }
-  return [];
-}
-
 describe('LDAP config', () => {
   it('is off without AUTH_LDAP_URL', () => {
-    expect(toAppConfig(validateEnv(LOCAL)).ldap).toBeNull();
+    expect(toAppConfig(validateEnv(LOCAL_ENV)).ldap).toBeNull();
   });
 
   it('maps a full configuration', () => {
@@ -67,7 +56,7 @@ describe('LDAP config', () => {
     expect(problemsOf({ ...LDAP, AUTH_LDAP_URL: 'http://ldap.example.org' })).toEqual([
       'AUTH_LDAP_URL must be an ldap:// or ldaps:// URL (scheme, host and port only)',
     ]);
-    expect(problemsOf({ ...LOCAL, AUTH_LDAP_URL: 'ldaps://ldap.example.org' })).toEqual([
+    expect(problemsOf({ ...LOCAL_ENV, AUTH_LDAP_URL: 'ldaps://ldap.example.org' })).toEqual([
       'AUTH_LDAP_SEARCH_BASE is required when AUTH_LDAP_URL is set',
     ]);
     expect(problemsOf({ ...LDAP, AUTH_LDAP_URL: 'ldaps://ldap.example.org', AUTH_LDAP_STARTTLS: 'true' })).toEqual([
