@@ -1,6 +1,13 @@
-import { OneTimeTokensService, PasswordHasher, UsersRepository } from '@app/auth';
+import { OneTimeTokensService, UsersRepository } from '@app/auth';
 import type { Browser } from 'playwright-core';
-import { type BrowserStack, startBrowserStack, watchForCspViolations } from './support/browser.js';
+import {
+  type BrowserStack,
+  openWatchedPage,
+  seedConfirmedUsers,
+  signInThroughForm,
+  startBrowserStack,
+  submitSignIn,
+} from './support/browser.js';
 
 /**
  * A real headless Chromium signs in, sees the member page, signs out, and the back button shows
@@ -14,15 +21,9 @@ describe('accounts in a real browser (Chromium)', () => {
   beforeAll(async () => {
     stack = await startBrowserStack('browser');
     ({ browser, base } = stack);
-    const hash = await stack.app.get(PasswordHasher).hash('browser passphrase');
-    await stack.app.get(UsersRepository).create({
-      email: 'grace@example.org',
-      firstName: 'Grace',
-      lastName: 'Hopper',
-      passwordHash: hash,
-      roles: ['user'],
-      emailConfirmedAt: new Date(),
-    });
+    await seedConfirmedUsers(stack.app, 'browser passphrase', [
+      { email: 'grace@example.org', firstName: 'Grace', lastName: 'Hopper', roles: ['user'] },
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -30,16 +31,12 @@ describe('accounts in a real browser (Chromium)', () => {
   });
 
   it('signs in, sees the member page, signs out, and Back shows no private page', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const violations = watchForCspViolations(page);
+    const { context, page, violations } = await openWatchedPage(browser);
 
     await page.goto(`${base}/account`);
     expect(new URL(page.url()).pathname).toBe('/login');
     expect(new URL(page.url()).searchParams.get('next')).toBe('/account');
-    await page.fill('#email', 'grace@example.org');
-    await page.fill('#password', 'browser passphrase');
-    await Promise.all([page.waitForURL(`${base}/account`), page.click('[data-testid="login-submit"]')]);
+    await submitSignIn(page, 'grace@example.org', 'browser passphrase', `${base}/account`);
     expect(await page.textContent('[data-testid="member-home"]')).toContain('Welcome, Grace');
     expect(await page.textContent('[data-testid="signed-in-as"]')).toContain('Grace');
 
@@ -66,29 +63,22 @@ describe('accounts in a real browser (Chromium)', () => {
     // same-origin check refused (403): a reset that worked over HTTP and failed in every browser.
     const user = await stack.app.get(UsersRepository).findByEmail('grace@example.org');
     const token = await stack.app.get(OneTimeTokensService).issue(user!.id, 'reset-password', user!.email, 3_600_000);
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const violations = watchForCspViolations(page);
+    const { context, page, violations } = await openWatchedPage(browser);
     await page.goto(`${base}/reset-password?token=${encodeURIComponent(token)}`);
     await page.fill('#password', 'browser passphrase, renewed');
-    const [answer] = await Promise.all([page.waitForResponse((r) => r.request().method() === 'POST'), page.click('[data-testid="reset-submit"]')]);
+    const [answer] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST'),
+      page.click('[data-testid="reset-submit"]'),
+    ]);
     expect(answer.status()).toBe(200);
-    await page.goto(`${base}/login`);
-    await page.fill('#email', 'grace@example.org');
-    await page.fill('#password', 'browser passphrase, renewed');
-    await Promise.all([page.waitForURL(`${base}/account`), page.click('[data-testid="login-submit"]')]);
+    await signInThroughForm(page, base, 'grace@example.org', 'browser passphrase, renewed');
     expect(violations).toEqual([]);
     await context.close();
   });
 
   it('shows a wrong password above the form and keeps the address that was typed', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const violations = watchForCspViolations(page);
-    await page.goto(`${base}/login`);
-    await page.fill('#email', 'grace@example.org');
-    await page.fill('#password', 'not the passphrase');
-    await Promise.all([page.waitForLoadState(), page.click('[data-testid="login-submit"]')]);
+    const { context, page, violations } = await openWatchedPage(browser);
+    await signInThroughForm(page, base, 'grace@example.org', 'not the passphrase', null);
     expect(await page.textContent('[data-testid="form-error"]')).toContain('Invalid email or password');
     expect(await page.inputValue('#email')).toBe('grace@example.org');
     expect(violations).toEqual([]);

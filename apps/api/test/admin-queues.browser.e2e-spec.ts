@@ -1,11 +1,10 @@
-import { PasswordHasher, UsersRepository } from '@app/auth';
 import { AppConfig } from '@app/config';
 import { MAIL_TEMPLATE_NAMES } from '@app/mail';
 import { JobQueue, workerConnection } from '@app/queue';
 import { Worker } from 'bullmq';
 import pg from 'pg';
 import type { Page } from 'playwright-core';
-import { type BrowserStack, startBrowserStack, watchForCspViolations } from './support/browser.js';
+import { type BrowserStack, seedConfirmedUsers, signInThroughForm, startBrowserStack, watchForCspViolations } from './support/browser.js';
 
 const PASSWORD = 'browser queues passphrase';
 
@@ -25,10 +24,7 @@ describe('queue dashboard and mail previews in a real browser (Chromium)', () =>
     stack = await startBrowserStack('admin_queues_browser');
     const config = stack.app.get(AppConfig);
     expect(config.queue.backend).toBe('postgres');
-    const hash = await stack.app.get(PasswordHasher).hash(PASSWORD);
-    await stack.app
-      .get(UsersRepository)
-      .create({ email: 'ada@example.org', firstName: 'Ada', lastName: '', passwordHash: hash, roles: ['admin'], emailConfirmedAt: new Date() });
+    await seedConfirmedUsers(stack.app, PASSWORD, [{ email: 'ada@example.org', firstName: 'Ada', roles: ['admin'] }]);
     // A job that uses up its one attempt, failed by a stand-in worker on the same PostgreSQL queue.
     const pool = new pg.Pool({ connectionString: config.database.url, max: 3, options: '-c search_path=bullmq' });
     const failing = new Worker(
@@ -71,10 +67,7 @@ describe('queue dashboard and mail previews in a real browser (Chromium)', () =>
     const context = await browser.newContext();
     const page = await context.newPage();
     const problems = await watch(page);
-    await page.goto(`${base}/login`);
-    await page.fill('#email', 'ada@example.org');
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/account`), page.click('[data-testid="login-submit"]')]);
+    await signInThroughForm(page, base, 'ada@example.org', PASSWORD);
 
     await Promise.all([page.waitForURL(`${base}/admin/users`), page.click('[data-testid="nav-admin"]')]);
     await Promise.all([page.waitForURL(`${base}/admin/queues`), page.click('[data-testid="admin-tab-queues"]')]);
@@ -104,7 +97,10 @@ describe('queue dashboard and mail previews in a real browser (Chromium)', () =>
       expect((await frame.locator('body').textContent())!.trim().length).toBeGreaterThan(0);
       const background = await frame
         .locator('body')
-        .evaluate((body) => (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(body).backgroundColor);
+        .evaluate(
+          (body) =>
+            (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(body).backgroundColor,
+        );
       expect(background).toBe('rgb(248, 249, 250)');
     }
     expect(problems).toEqual([]);

@@ -1,8 +1,8 @@
 import { freePort } from '@app/testing';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { type AccountsStack, startAccountsStack } from './support/accounts-harness.js';
 import { ROOT } from './support/admin-lifecycle.js';
-import { launchChromium, watchForCspViolations } from './support/browser.js';
+import { launchChromium, openWatchedPage, signInThroughForm } from './support/browser.js';
 
 const PASSWORD = 'invited browser passphrase';
 
@@ -31,22 +31,9 @@ describe('admin: users from start to end in a real browser (Chromium)', () => {
     await stack?.stop();
   });
 
-  async function open(): Promise<{ context: BrowserContext; page: Page; violations: string[] }> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    return { context, page, violations: watchForCspViolations(page) };
-  }
-
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
-    await page.goto(`${base}/login`);
-    await page.fill('#email', email);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForURL(`${base}/account`), page.click('[data-testid="login-submit"]')]);
-  }
-
   it('creates a user whose invitation, followed from the mail, sets a password and signs in; deleting them signs that browser out', async () => {
-    const ada = await open();
-    await signIn(ada.page, ROOT.email, ROOT.password);
+    const ada = await openWatchedPage(browser);
+    await signInThroughForm(ada.page, base, ROOT.email, ROOT.password);
     const admin = ada.page;
     await Promise.all([admin.waitForURL(`${base}/admin/users`), admin.click('[data-testid="nav-admin"]')]);
     await Promise.all([admin.waitForURL(`${base}/admin/users/new`), admin.click('[data-testid="new-user"]')]);
@@ -64,13 +51,13 @@ describe('admin: users from start to end in a real browser (Chromium)', () => {
     const link = new RegExp(`${base.replace(/[.:/]/g, '\\$&')}/accept-invitation\\?token=[A-Za-z0-9_-]+`).exec(mail.parsed.text ?? '')?.[0];
     expect(link).toBeDefined();
 
-    const grace = await open();
+    const grace = await openWatchedPage(browser);
     await grace.page.goto(link!);
     await grace.page.fill('#password', PASSWORD);
     await Promise.all([grace.page.waitForLoadState(), grace.page.click('[data-testid="invitation-submit"]')]);
     expect(await grace.page.textContent('[data-testid="message"]')).toContain('Your password is set and your address is confirmed.');
     await Promise.all([grace.page.waitForURL(`${base}/login`), grace.page.click('a.btn-primary[href="/login"]')]);
-    await signIn(grace.page, 'grace@example.org', PASSWORD);
+    await signInThroughForm(grace.page, base, 'grace@example.org', PASSWORD);
 
     await admin.goto(userPage);
     expect(await admin.textContent('[data-testid="session-count"]')).toBe('1');

@@ -1,6 +1,12 @@
-import { PasswordHasher, UsersRepository } from '@app/auth';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { type BrowserStack, startBrowserStack, watchForCspViolations } from './support/browser.js';
+import type { Browser } from 'playwright-core';
+import {
+  type BrowserStack,
+  openWatchedPage,
+  seedConfirmedUsers,
+  signInThroughForm,
+  startBrowserStack,
+  type WatchedPage,
+} from './support/browser.js';
 
 const PASSWORD = 'browser admin passphrase';
 
@@ -17,30 +23,21 @@ describe('admin panel in a real browser (Chromium)', () => {
   beforeAll(async () => {
     stack = await startBrowserStack('admin_browser');
     ({ browser, base } = stack);
-    const hash = await stack.app.get(PasswordHasher).hash(PASSWORD);
-    const users = stack.app.get(UsersRepository);
-    for (const [email, firstName, roles] of [
-      ['ada@example.org', 'Ada', ['admin']],
-      ['grace@example.org', 'Grace', ['user']],
-      ['linus@example.org', 'Linus', ['user']],
-    ] as const) {
-      await users.create({ email, firstName, lastName: '', passwordHash: hash, roles: [...roles], emailConfirmedAt: new Date() });
-    }
+    await seedConfirmedUsers(stack.app, PASSWORD, [
+      { email: 'ada@example.org', firstName: 'Ada', roles: ['admin'] },
+      { email: 'grace@example.org', firstName: 'Grace', roles: ['user'] },
+      { email: 'linus@example.org', firstName: 'Linus', roles: ['user'] },
+    ]);
   }, 60_000);
 
   afterAll(async () => {
     await stack?.stop();
   });
 
-  async function signedIn(email: string): Promise<{ context: BrowserContext; page: Page; violations: string[] }> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const violations = watchForCspViolations(page);
-    await page.goto(`${base}/login`);
-    await page.fill('#email', email);
-    await page.fill('#password', PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/account`), page.click('[data-testid="login-submit"]')]);
-    return { context, page, violations };
+  async function signedIn(email: string): Promise<WatchedPage> {
+    const opened = await openWatchedPage(browser);
+    await signInThroughForm(opened.page, base, email, PASSWORD);
+    return opened;
   }
 
   it('finds a user, changes their roles, disables them, and their browser is signed out', async () => {

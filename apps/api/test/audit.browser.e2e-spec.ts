@@ -1,6 +1,5 @@
-import { PasswordHasher, UsersRepository } from '@app/auth';
-import type { Browser, Page } from 'playwright-core';
-import { type BrowserStack, startBrowserStack, watchForCspViolations } from './support/browser.js';
+import type { Browser } from 'playwright-core';
+import { type BrowserStack, openWatchedPage, seedConfirmedUsers, signInThroughForm, startBrowserStack } from './support/browser.js';
 
 const PASSWORD = 'browser audit passphrase';
 
@@ -17,38 +16,25 @@ describe('audit trail in a real browser (Chromium)', () => {
   beforeAll(async () => {
     stack = await startBrowserStack('audit_browser');
     ({ browser, base } = stack);
-    const hash = await stack.app.get(PasswordHasher).hash(PASSWORD);
-    const users = stack.app.get(UsersRepository);
-    for (const [email, roles] of [
-      ['ada@example.org', ['admin']],
-      ['grace@example.org', ['user']],
-    ] as const) {
-      await users.create({ email, firstName: 'A', lastName: '', passwordHash: hash, roles: [...roles], emailConfirmedAt: new Date() });
-    }
+    await seedConfirmedUsers(stack.app, PASSWORD, [
+      { email: 'ada@example.org', roles: ['admin'] },
+      { email: 'grace@example.org', roles: ['user'] },
+    ]);
   }, 60_000);
 
   afterAll(async () => {
     await stack?.stop();
   });
 
-  async function signIn(page: Page, email: string, password: string): Promise<void> {
-    await page.goto(`${base}/login`);
-    await page.fill('#email', email);
-    await page.fill('#password', password);
-    await Promise.all([page.waitForLoadState(), page.click('[data-testid="login-submit"]')]);
-  }
-
   it('filters the trail by user, action and time range, with no CSP violation', async () => {
     const member = await browser.newContext();
     const memberPage = await member.newPage();
-    await signIn(memberPage, 'grace@example.org', 'not the right passphrase');
-    await signIn(memberPage, 'grace@example.org', PASSWORD);
+    await signInThroughForm(memberPage, base, 'grace@example.org', 'not the right passphrase', null);
+    await signInThroughForm(memberPage, base, 'grace@example.org', PASSWORD, null);
     await member.close();
 
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const violations = watchForCspViolations(page);
-    await signIn(page, 'ada@example.org', PASSWORD);
+    const { context, page, violations } = await openWatchedPage(browser);
+    await signInThroughForm(page, base, 'ada@example.org', PASSWORD, null);
     await page.goto(`${base}/admin/users`);
     await Promise.all([page.waitForURL(`${base}/admin/audit`), page.click('[data-testid="admin-tab-audit"]')]);
     const rows = page.locator('[data-testid="audit-row"]');

@@ -1,6 +1,12 @@
-import { PasswordHasher, UsersRepository } from '@app/auth';
 import type { Browser } from 'playwright-core';
-import { type BrowserStack, startBrowserStack, watchForCspViolations } from './support/browser.js';
+import {
+  type BrowserStack,
+  openWatchedPage,
+  seedConfirmedUsers,
+  signInThroughForm,
+  startBrowserStack,
+  submitSignIn,
+} from './support/browser.js';
 import { totpCode } from './support/second-factor.js';
 
 /**
@@ -17,14 +23,9 @@ describe('two-step sign-in in a real browser (Chromium)', () => {
   beforeAll(async () => {
     stack = await startBrowserStack('browser_2fa');
     ({ browser, base } = stack);
-    await stack.app.get(UsersRepository).create({
-      email: 'katherine@example.org',
-      firstName: 'Katherine',
-      lastName: 'Johnson',
-      passwordHash: await stack.app.get(PasswordHasher).hash('orbital passphrase'),
-      roles: ['user'],
-      emailConfirmedAt: new Date(),
-    });
+    await seedConfirmedUsers(stack.app, 'orbital passphrase', [
+      { email: 'katherine@example.org', firstName: 'Katherine', lastName: 'Johnson', roles: ['user'] },
+    ]);
   }, 60_000);
 
   afterAll(async () => {
@@ -32,14 +33,9 @@ describe('two-step sign-in in a real browser (Chromium)', () => {
   });
 
   it('enrols with the key from the page, signs out, and signs in with the password and then a code', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const violations = watchForCspViolations(page);
+    const { context, page, violations } = await openWatchedPage(browser);
 
-    await page.goto(`${base}/login`);
-    await page.fill('#email', 'katherine@example.org');
-    await page.fill('#password', 'orbital passphrase');
-    await Promise.all([page.waitForURL(`${base}/account`), page.click('[data-testid="login-submit"]')]);
+    await signInThroughForm(page, base, 'katherine@example.org', 'orbital passphrase');
 
     await page.goto(`${base}/account/two-factor`);
     const qr = page.locator('[data-testid="totp-qr"] svg');
@@ -56,9 +52,7 @@ describe('two-step sign-in in a real browser (Chromium)', () => {
     await Promise.all([page.waitForURL(`${base}/`), page.click('[data-testid="logout"]')]);
 
     await page.goto(`${base}/login?next=%2Faccount%2Fsessions`);
-    await page.fill('#email', 'katherine@example.org');
-    await page.fill('#password', 'orbital passphrase');
-    await Promise.all([page.waitForURL(/\/login\/code/), page.click('[data-testid="login-submit"]')]);
+    await submitSignIn(page, 'katherine@example.org', 'orbital passphrase', /\/login\/code/);
     // Not signed in yet: only the anonymous form binding and the pending-login cookie.
     expect(await page.locator('[data-testid="signed-in-as"]').count()).toBe(0);
     const pending = (await context.cookies()).find((c) => c.name === 'sid-2fa');
