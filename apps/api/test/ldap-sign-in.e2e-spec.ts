@@ -174,7 +174,8 @@ describe.each(SESSION_STORES)('LDAP sign-in (%s sessions)', (store) => {
     expect((await signIn(t.browser(), emailOf(joy), joy.password)).status).toBe(303);
     const id = (await users().findByEmail(emailOf(joy)))!.id;
     const admin = t.stack.api.get(AdminUsersService);
-    const actor = '00000000-0000-4000-8000-000000000000';
+    // The acting admin is a real account: the audit row of each action names it.
+    const actor = await t.userIdOf((await t.member('ldap-admin')).email);
     await expect(admin.edit(actor, id, { firstName: 'Joy', lastName: 'Renamed', email: t.address('joy-moved') })).rejects.toBeInstanceOf(
       AdminActionRefusedError,
     );
