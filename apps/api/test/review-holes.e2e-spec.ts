@@ -84,7 +84,8 @@ describe.each(SESSION_STORES)('review holes (%s sessions)', (store) => {
     expect((await b.get('/account')).status).toBe(200);
     const before = b.cookie!;
     const admin = t.stack.api.get(AdminUsersService);
-    expect(await admin.setRoles('00000000-0000-4000-8000-000000000000', await t.userIdOf(email), roles)).toBe(true);
+    const actor = await t.userIdOf((await t.member(`roles-admin-${roles.length}`)).email); // named by the audit row
+    expect(await admin.setRoles(actor, await t.userIdOf(email), roles)).toBe(true);
 
     const next = await b.get('/account');
     expect(next.status).toBe(200);
