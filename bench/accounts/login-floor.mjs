@@ -6,7 +6,7 @@
 // (Redis, one script, the api's own RedisAttemptCounters) while the user is looked up
 // (PostgreSQL); Argon2id verification through a gate of one hash per available core (as the
 // api's default); hand the reservation back (Redis, not awaited, as the api does); replace the
-// pre-login session with a new one (Redis, one round trip); record the login time (PostgreSQL);
+// pre-login session with a new one (Redis, one round trip); record the login time and the audit row (PostgreSQL, one statement);
 // answer 303 with the cookie.
 // Nothing else: no CSRF check, no signed cookie, no logging, no security headers.
 // GET /login hands out a session cookie and a form token, so the login client can drive both.
@@ -32,7 +32,7 @@ const gate = pLimit(defaultHashConcurrency());
 await pool.query(
   'CREATE TABLE IF NOT EXISTS floor_users (id serial PRIMARY KEY, email text UNIQUE NOT NULL, hash text NOT NULL, last_login_at timestamptz)',
 );
-// The audit trail's row for each sign-in (libs/audit): one more INSERT, as the api writes it.
+// The audit trail's row for each sign-in (libs/audit): written with the last sign-in time, as the api does.
 await pool.query(
   `CREATE TABLE IF NOT EXISTS floor_audit (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), occurred_at timestamptz NOT NULL DEFAULT now(),
      actor_id int, actor_email text, action text NOT NULL, target_type text, target_id text, target_label text, ip text, request_id text,
@@ -66,9 +66,10 @@ async function login(req, res, body) {
     .del(`${prefix}sess:${cookieOf(req.headers.cookie)}`)
     .set(`${prefix}sess:${sid}`, JSON.stringify({ userId: user.id, createdAt: Date.now() }), 'PX', 3_600_000)
     .exec();
-  await pool.query('UPDATE floor_users SET last_login_at = now() WHERE id = $1', [user.id]);
+  // The api's AuditLog.signIn: the audit row and the last sign-in time in one statement.
   await pool.query(
-    `INSERT INTO floor_audit (actor_id, actor_email, action, target_type, target_id, target_label, ip, request_id, details)
+    `WITH signed_in AS (UPDATE floor_users SET last_login_at = now() WHERE id = $1)
+     INSERT INTO floor_audit (actor_id, actor_email, action, target_type, target_id, target_label, ip, request_id, details)
      VALUES ($1, $2, 'auth.sign-in', 'user', $3, $2, $4, $5, '{}')`,
     [user.id, email, String(user.id), req.socket.remoteAddress, randomBytes(16).toString('hex')],
   );

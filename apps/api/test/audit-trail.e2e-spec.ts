@@ -38,6 +38,9 @@ describe('audit trail: what writes a row', () => {
     });
     expect(row.request_id).toBe(ok.headers['x-request-id']);
     expect(row.ip).toMatch(/127\.0\.0\.1|::1/);
+    // The same statement sets the account's last sign-in time, to the row's own time.
+    const lastLogin = await t.sql.query<{ last_login_at: Date }>(`SELECT last_login_at FROM users WHERE id = $1`, [id]);
+    expect(lastLogin.rows[0].last_login_at).toEqual(row.occurred_at);
 
     const anonymous = new FormClient(t.http);
     await anonymous.get('/login');

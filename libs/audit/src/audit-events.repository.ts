@@ -40,24 +40,29 @@ export class AuditEventsRepository {
   /**
    * One INSERT. A missing actor address or user-target label is looked up from `users` inside
    * the same statement (no extra round trip); COALESCE skips the lookup when the caller knows it.
+   * With `signedIn`, the same statement also sets that user's last sign-in time: a sign-in is then
+   * one round trip and one commit instead of two (on this machine each extra round trip on the
+   * login path cost more than the 0.9x-of-raw-Argon2id budget allows; see docs/benchmarks.md).
    */
-  async insert(row: AuditRow, manager?: EntityManager): Promise<void> {
+  async insert(row: AuditRow, manager?: EntityManager, signedIn?: string): Promise<void> {
+    const touch = signedIn === undefined ? '' : 'WITH signed_in AS (UPDATE users SET last_login_at = now() WHERE id = $11) ';
+    const values = [
+      row.actorId,
+      row.actorEmail,
+      row.action,
+      row.targetType,
+      row.targetId,
+      row.targetLabel,
+      row.ip,
+      row.requestId,
+      JSON.stringify(row.details),
+      row.targetType === 'user' && row.targetId !== null && UUID.test(row.targetId) ? row.targetId : null,
+    ];
     await (manager ?? this.db).query(
-      `INSERT INTO audit_events (actor_id, actor_email, action, target_type, target_id, target_label, ip, request_id, details)
+      `${touch}INSERT INTO audit_events (actor_id, actor_email, action, target_type, target_id, target_label, ip, request_id, details)
        VALUES ($1, COALESCE($2, (SELECT email FROM users WHERE id = $1)), $3, $4, $5,
                COALESCE($6, (SELECT email FROM users WHERE id = $10)), $7, $8, $9)`,
-      [
-        row.actorId,
-        row.actorEmail,
-        row.action,
-        row.targetType,
-        row.targetId,
-        row.targetLabel,
-        row.ip,
-        row.requestId,
-        JSON.stringify(row.details),
-        row.targetType === 'user' && row.targetId !== null && UUID.test(row.targetId) ? row.targetId : null,
-      ],
+      signedIn === undefined ? values : [...values, signedIn],
     );
   }
 

@@ -60,7 +60,6 @@ function setup(
     findWithSecretByEmail: async () =>
       user && { id: 'u1', email: 'a@example.org', passwordHash: 'hash', active: true, emailConfirmedAt: new Date(), authEpoch: 3, ...user },
     replaceHash: async () => undefined,
-    recordLogin: async () => undefined,
   });
   const config = { auth: { requireEmailConfirmation: options.requireConfirmation ?? true } } as unknown as AppConfig;
   const directory = fake({

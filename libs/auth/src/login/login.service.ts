@@ -80,7 +80,7 @@ export class LoginService {
     }
     if (!user.totpEnabledAt) {
       // With a second factor, the sign-in (last login time, audit row) happens at the code step.
-      await Promise.all([this.users.recordLogin(user.id), this.audit.signIn(user)]);
+      await this.audit.signIn(user);
     }
     return { id: user.id, email: user.email, authEpoch: user.authEpoch, secondFactor: Boolean(user.totpEnabledAt) };
   }

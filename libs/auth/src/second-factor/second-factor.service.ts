@@ -106,10 +106,10 @@ export class SecondFactorService {
       throw new PendingLoginExpiredError();
     }
     if (!(await this.checkCode(state, input, ip))) {
-      await this.audit.record(signInEvent(false, state.userId));
+      await this.audit.record(failedSignIn(state.userId));
       throw new InvalidFormError({ code: WRONG_CODE });
     }
-    await Promise.all([this.users.recordLogin(state.userId), this.audit.record(signInEvent(true, state.userId))]);
+    await this.audit.signIn({ id: state.userId }, { secondFactor: true });
     return { id: state.userId, authEpoch: state.authEpoch };
   }
 
@@ -117,7 +117,7 @@ export class SecondFactorService {
   async verifyCode(userId: string, input: unknown, ip: string | undefined): Promise<boolean> {
     const state = await this.found(userId);
     const accepted = state.enabledAt !== null && (await this.checkCode(state, input, ip));
-    await this.audit.record(signInEvent(accepted, userId));
+    await (accepted ? this.audit.signIn({ id: userId }, { secondFactor: true }) : this.audit.record(failedSignIn(userId)));
     return accepted;
   }
 
@@ -221,11 +221,11 @@ export class SecondFactorService {
 
 /**
  * A sign-in with a second factor is recorded at its code (LoginService records none after the
- * password of such an account: the sign-in is not done yet). The actor is known either way.
+ * password of such an account: the sign-in is not done yet); a good code goes through
+ * `AuditLog.signIn`, which also sets the last sign-in time. The actor is known either way.
  */
-function signInEvent(accepted: boolean, userId: string): AuditRecord {
-  const action = accepted ? 'auth.sign-in' : 'auth.sign-in-failed';
-  return { action, actor: { id: userId }, target: { type: 'user', id: userId }, details: { secondFactor: true } };
+function failedSignIn(userId: string): AuditRecord {
+  return { action: 'auth.sign-in-failed', actor: { id: userId }, target: { type: 'user', id: userId }, details: { secondFactor: true } };
 }
 
 /** The audit event of a change to a user's second factor (the actor: the request's signed-in user). */

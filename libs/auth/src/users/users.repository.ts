@@ -239,10 +239,6 @@ export class UsersRepository {
     await this.db.query(`UPDATE users SET password_hash = $2 WHERE id = $1`, [userId, passwordHash]);
   }
 
-  async recordLogin(userId: string): Promise<void> {
-    await this.db.query(`UPDATE users SET last_login_at = now() WHERE id = $1`, [userId]);
-  }
-
   async confirmEmail(userId: string, email: string, executor: DataSource | EntityManager = this.db): Promise<boolean> {
     // The address must still be free: someone may have registered it since the link was sent.
     const rows = await queryRows<unknown>(
