@@ -41,12 +41,13 @@ function expectLimited(res: request.Response) {
  * target (the address typed, or the account), counted before any work: over a limit, 429 with
  * Retry-After; other clients and other targets carry on (issue 12).
  */
-describe('rate limits on the forms that mail or hash', () => {
+describe.each(['redis', 'file'] as const)('rate limits on the forms that mail or hash (%s sessions)', (store) => {
   let started: Awaited<ReturnType<typeof startWith>>;
   let hashes = 0;
 
   beforeAll(async () => {
-    started = await startWith('form_limit', {
+    started = await startWith(`form_limit_${store}`, {
+      SESSION_STORE: store,
       AUTH_FORM_LIMIT_PER_IP: String(PER_IP),
       AUTH_FORM_LIMIT_PER_TARGET: String(PER_TARGET),
       AUTH_FORM_LIMIT_WINDOW_SECONDS: '600',
