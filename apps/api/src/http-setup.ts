@@ -26,7 +26,9 @@ export function configureHttp(app: NestExpressApplication): void {
   // A number of hops, never `true`: only that many proxies may speak for the client's IP.
   app.set('trust proxy', config.http.trustProxyHops);
 
-  app.use(httpMetricsMiddleware);
+  if (config.metrics.served) {
+    app.use(httpMetricsMiddleware);
+  }
   app.use(app.get(ApiDrain).middleware);
   app.use(requestIdMiddleware);
   app.use(helmet(helmetOptions(config)));

@@ -42,8 +42,12 @@ export function sessionStoreFactory(config: AppConfig, redis: Redis | null): Ses
     {
       provide: SessionStore,
       inject: [AppConfig, REDIS],
-      // Timed for the metrics (latency and errors by operation), whichever store it is.
-      useFactory: (config: AppConfig, redis: Redis | null) => new MeasuredSessionStore(sessionStoreFactory(config, redis), config.session.store),
+      // Timed for the metrics (latency and errors by operation), whichever store it is, when
+      // metrics are served at all.
+      useFactory: (config: AppConfig, redis: Redis | null) => {
+        const store = sessionStoreFactory(config, redis);
+        return config.metrics.served ? new MeasuredSessionStore(store, config.session.store) : store;
+      },
     },
     SessionService,
   ],

@@ -30,6 +30,11 @@ export interface MetricsConfig {
    * api's public port answers at all (404 without it, so the path is never public).
    */
   readonly token: string | undefined;
+  /**
+   * Served anywhere (a port or a token): only then do the per-request timers run (the HTTP
+   * histogram, the session store's timing); nobody could read them otherwise.
+   */
+  readonly served: boolean;
 }
 
 type Env = MetricsVariables & HttpVariables & WorkerVariables;
@@ -47,5 +52,9 @@ export const metrics = defineSection({
   schema: MetricsVariables,
   defaults: { development: {}, test: {}, production: {} },
   check,
-  build: (env: Env): MetricsConfig => ({ port: env.METRICS_PORT, token: env.METRICS_TOKEN }),
+  build: (env: Env): MetricsConfig => ({
+    port: env.METRICS_PORT,
+    token: env.METRICS_TOKEN,
+    served: env.METRICS_PORT !== undefined || env.METRICS_TOKEN !== undefined,
+  }),
 });
