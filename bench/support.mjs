@@ -164,9 +164,11 @@ export const BENCH_PASSWORD = 'a benchmark passphrase of decent length';
  * Starts the production bundle (dist/bundle/api.mjs) on `port` against `databaseUrl`, with a
  * seeded admin `email` / BENCH_PASSWORD, and waits until /health/ready answers (30 s at most).
  * `env` is added to the production settings every bench shares (Redis sessions, a throwaway
- * SMTP address, warnings only); `pinned` runs it on the server cores (see `pinnedNode`).
+ * SMTP address, warnings only); `pinned` runs it on the server cores (see `pinnedNode`);
+ * `nodeFlags` go on node's command line (V8 flags such as --heap-growing-percent are refused in
+ * NODE_OPTIONS).
  */
-export async function startBenchApi({ databaseUrl, port, email, env = {}, pinned = true }) {
+export async function startBenchApi({ databaseUrl, port, email, env = {}, pinned = true, nodeFlags = [] }) {
   const fullEnv = {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
@@ -184,7 +186,7 @@ export async function startBenchApi({ databaseUrl, port, email, env = {}, pinned
     LOG_LEVEL: 'warn',
     ...env,
   };
-  const bundle = [join(root, 'dist/bundle/api.mjs')];
+  const bundle = [...nodeFlags, join(root, 'dist/bundle/api.mjs')];
   const [cmd, args] = pinned ? pinnedNode(bundle) : [process.execPath, bundle];
   const child = spawn(cmd, args, { cwd: root, env: fullEnv, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

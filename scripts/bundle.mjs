@@ -8,8 +8,10 @@
 // Left outside the bundle: CommonJS packages that load files or drivers at run time by name
 // (typeorm, pg, pino's transports, argon2's native binary), and optional peers we do not install.
 import { build } from 'esbuild';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { asciiOnly } from './ascii-only.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -32,9 +34,10 @@ const external = [
   '@aws-sdk/client-secrets-manager',
 ];
 
+await mkdir(join(root, 'dist/bundle'), { recursive: true });
 await Promise.all(
-  ['api', 'worker', 'cli'].map((app) =>
-    build({
+  ['api', 'worker', 'cli'].map(async (app) => {
+    const { outputFiles } = await build({
       entryPoints: [join(root, `dist/apps/${app}/src/main.js`)],
       outfile: join(root, `dist/bundle/${app}.mjs`),
       bundle: true,
@@ -46,6 +49,8 @@ await Promise.all(
       logLevel: 'warning',
       // Bundled CommonJS code calls require(); give it one that resolves from the bundle's folder.
       banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-    }),
-  ),
+      write: false,
+    });
+    await Promise.all(outputFiles.map((file) => writeFile(file.path, file.path.endsWith('.mjs') ? asciiOnly(file.text) : file.contents)));
+  }),
 );
