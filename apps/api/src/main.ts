@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import type { AddressInfo } from 'node:net';
 import { AppConfig, prepareEnvironment } from '@app/config';
-import { closeOnSignals, exitOnStartupError } from '@app/core';
+import { applyHeapGrowth, closeOnSignals, exitOnStartupError } from '@app/core';
 import { exposureWarning, urlToOpen } from './boot-messages.js';
 import { createApiApp } from './create-api-app.js';
 
@@ -15,6 +15,10 @@ try {
   const logger = new Logger('Api');
   prepared.layerLines.forEach((line) => logger.log(line));
   logger.log(prepared.databaseLine);
+  const heapLine = applyHeapGrowth(config.memory.heapGrowthPercent);
+  if (heapLine) {
+    logger.log(heapLine);
+  }
   if (prepared.embeddedDatabase?.startedHere) {
     logger.log('embedded PostgreSQL keeps running after the api stops, for the next start; npm run db:stop stops it');
   }

@@ -123,6 +123,17 @@ describe('docker/compose.yml', () => {
     }
   });
 
+  it("runs every node of the image with the memory settings docs/benchmarks.md measured (the apps' own heap growth aside)", () => {
+    const dockerfile = readFileSync(join(root, 'docker/Dockerfile'), 'utf8');
+    const runtime = dockerfile.slice(dockerfile.indexOf('FROM base AS runtime'));
+    expect(runtime).toMatch(/^\s*ENV MALLOC_ARENA_MAX=2\b/m);
+    expect(runtime).toMatch(/NODE_OPTIONS=--max-semi-space-size=8\b/);
+    // No service overrides them (an environment entry would replace the image's value).
+    for (const name of Object.keys(services)) {
+      expect([name, Object.keys(services[name].environment ?? {}).filter((v) => v === 'NODE_OPTIONS' || v === 'MALLOC_ARENA_MAX')]).toEqual([name, []]);
+    }
+  });
+
   it.each(['api', 'worker', 'migrate'])('%s: every variable is known to libs/config', (name) => {
     const known = new Set(configVariableNames());
     expect(Object.keys(services[name].environment ?? {}).filter((v) => !known.has(v))).toEqual([]);

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { AppConfig, prepareEnvironment } from '@app/config';
-import { closeOnSignals, exitOnStartupError } from '@app/core';
+import { applyHeapGrowth, closeOnSignals, exitOnStartupError } from '@app/core';
 import { createWorkerApp } from './create-worker-app.js';
 
 try {
@@ -9,10 +9,14 @@ try {
   // file, .env, secret files, AWS Secrets Manager), and the embedded PostgreSQL when DATABASE_URL is unset.
   const prepared = await prepareEnvironment();
   const app = await createWorkerApp();
-  const { worker } = app.get(AppConfig);
+  const { worker, memory } = app.get(AppConfig);
   const logger = new Logger('Worker');
   prepared.layerLines.forEach((line) => logger.log(line));
   logger.log(prepared.databaseLine);
+  const heapLine = applyHeapGrowth(memory.heapGrowthPercent);
+  if (heapLine) {
+    logger.log(heapLine);
+  }
   if (prepared.embeddedDatabase?.startedHere) {
     logger.log('embedded PostgreSQL keeps running after the worker stops, for the next start; npm run db:stop stops it');
   }

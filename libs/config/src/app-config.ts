@@ -8,6 +8,7 @@ import { http, type HttpConfig } from './sections/http.js';
 import { ldap, type LdapConfig } from './sections/ldap.js';
 import { logging, type LogConfig } from './sections/logging.js';
 import { mail, type MailConfig } from './sections/mail.js';
+import { memory, type MemoryConfig } from './sections/memory.js';
 import { metrics, type MetricsConfig } from './sections/metrics.js';
 import { nodeEnv, type NodeEnv } from './sections/node-env.js';
 import { queue, type QueueConfig } from './sections/queue.js';
@@ -37,6 +38,8 @@ export abstract class AppConfig {
   readonly auth: AuthConfig;
   /** Prometheus: METRICS_PORT listener and/or token-guarded /metrics on the api. */
   readonly metrics: MetricsConfig;
+  /** V8 heap tuning applied at boot (HEAP_GROWTH_PERCENT). */
+  readonly memory: MemoryConfig;
   /** null: LDAP sign-in is off (AUTH_LDAP_URL unset). */
   readonly ldap: LdapConfig | null;
   /** Where configuration came from besides the environment and `.env` (see config-layers.ts). */
@@ -58,6 +61,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     mail: mail.build(env),
     auth: auth.build(env),
     metrics: metrics.build(env),
+    memory: memory.build(env),
     ldap: ldap.build(env),
     configSources: configSources.build(env),
   };

@@ -7,6 +7,7 @@ import { http } from './sections/http.js';
 import { ldap } from './sections/ldap.js';
 import { logging } from './sections/logging.js';
 import { mail } from './sections/mail.js';
+import { memory } from './sections/memory.js';
 import { metrics } from './sections/metrics.js';
 import { nodeEnv } from './sections/node-env.js';
 import { queue } from './sections/queue.js';
@@ -18,7 +19,7 @@ import { worker } from './sections/worker.js';
  * One file per concern under `sections/`, each holding its variables' schema, defaults, checks
  * and mapping. The order here is the order their problems are listed in.
  */
-export const SECTIONS = [nodeEnv, app, http, database, redis, session, cache, auth, ldap, queue, worker, mail, metrics, logging, configSources] as const;
+export const SECTIONS = [nodeEnv, app, http, database, redis, session, cache, auth, ldap, queue, worker, mail, metrics, memory, logging, configSources] as const;
 
 type UnionToIntersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
 

@@ -52,6 +52,14 @@ describe('validateEnv', () => {
     expect(problems.join('\n')).toMatch(/TRUST_PROXY_HOPS must not be less than 0/);
   });
 
+  it('bounds HEAP_GROWTH_PERCENT (0 leaves V8 alone; 75 by default)', () => {
+    expect(toAppConfig(validateEnv(LOCAL_ENV)).memory.heapGrowthPercent).toBe(75);
+    expect(toAppConfig(validateEnv({ ...LOCAL_ENV, HEAP_GROWTH_PERCENT: '0' })).memory.heapGrowthPercent).toBe(0);
+    expect(problemsOf({ ...LOCAL_ENV, HEAP_GROWTH_PERCENT: '-5' }).join('\n')).toMatch(/HEAP_GROWTH_PERCENT must not be less than 0/);
+    expect(problemsOf({ ...LOCAL_ENV, HEAP_GROWTH_PERCENT: '1000' }).join('\n')).toMatch(/HEAP_GROWTH_PERCENT must not be greater than 300/);
+    expect(problemsOf({ ...LOCAL_ENV, HEAP_GROWTH_PERCENT: 'half' }).join('\n')).toMatch(/HEAP_GROWTH_PERCENT must be an integer/);
+  });
+
   it('rejects an unknown NODE_ENV', () => {
     expect(problemsOf({ ...LOCAL_ENV, NODE_ENV: 'staging' })[0]).toMatch(/NODE_ENV must be one of/);
   });
