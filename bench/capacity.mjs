@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchDatabase, freePort, loadGenerator, loadTest, median, signIn, startBenchApi, stopChild } from './support.mjs';
+import { IMAGE_RUNTIME, benchDatabase, freePort, loadGenerator, loadTest, median, signIn, startBenchApi, stopChild } from './support.mjs';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -43,7 +43,7 @@ async function pageViews(bases, cookie, seconds) {
 }
 
 export async function capacityBench() {
-  console.log(`\n== Capacity: signed-in page views, 1 vs 2 api processes (production bundle, ${loadGenerator}, ${cpus().length} cores, unpinned)`);
+  console.log(`\n== Capacity: signed-in page views, 1 vs 2 api processes (production bundle run as the image runs it, ${loadGenerator}, ${cpus().length} cores, unpinned)`);
   const db = await benchDatabase('capacity');
   const prefix = `bench-capacity-${process.pid}:`;
   const ports = [await freePort(), await freePort()];
@@ -51,9 +51,11 @@ export async function capacityBench() {
   const apis = [];
   try {
     // Unpinned (see above); HTTP_DRAIN_MS=0: stop at once when the bench ends, there is no balancer to drain from.
-    const env = { REDIS_KEY_PREFIX: prefix, HTTP_DRAIN_MS: '0' };
+    // Run as the Docker image runs them (MALLOC_ARENA_MAX, semi-space size); the heap growth is
+    // the apps' own default (HEAP_GROWTH_PERCENT).
+    const env = { REDIS_KEY_PREFIX: prefix, HTTP_DRAIN_MS: '0', ...IMAGE_RUNTIME.env };
     for (const port of ports) {
-      apis.push(await startBenchApi({ databaseUrl: db.url, port, email: EMAIL, env, pinned: false }));
+      apis.push(await startBenchApi({ databaseUrl: db.url, port, email: EMAIL, env, pinned: false, nodeFlags: IMAGE_RUNTIME.nodeFlags }));
     }
     // The session lives in Redis, so one sign-in works on both apis.
     const cookie = await signIn(bases[0], EMAIL);

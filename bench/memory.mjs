@@ -1,17 +1,29 @@
 // Memory of one api process under signed-in page views, per variant of the process's settings.
 // Each argument is one variant: node flags (`--max-semi-space-size=8`) and environment variables
-// (`MALLOC_ARENA_MAX=2`, `HEAP_GROWTH_PERCENT=0`) separated by spaces; "" is the defaults. Every
+// (`MALLOC_ARENA_MAX=2`, `HEAP_GROWTH_PERCENT=0`) separated by spaces; "" is node started bare
+// with the apps' defaults; no argument: DEFAULT_VARIANTS. Every
 // round starts a fresh api per variant (the order rotates between rounds, so drift on a shared
-// machine does not favour one), records its idle RSS, signs in, warms up 3 s, then runs two 5 s
+// machine does not favour one), records its idle RSS, signs in, warms up 3 s, then runs three 5 s
 // wrk/autocannon loads of 50 connections on GET /account. Printed per variant: idle RSS, the
 // kernel's peak (VmHWM) over the process's life, req/s and the api's CPU per request (from /proc,
 // far less noisy than req/s on a shared machine). Loopback only; records nothing.
 //   node bench/memory.mjs "" "HEAP_GROWTH_PERCENT=0" "MALLOC_ARENA_MAX=2 --max-semi-space-size=8"
 import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { benchDatabase, cpuTimeMs, freePort, loadTest, median, signIn, startBenchApi, stopChild } from './support.mjs';
 
-const variants = process.argv.length > 2 ? process.argv.slice(2) : [''];
+/**
+ * `npm run bench` compares: V8's own heap growth, the apps' default (HEAP_GROWTH_PERCENT=75), both
+ * as the Docker image runs node, and the default with node started bare (`node dist/bundle/api.mjs`).
+ */
+export const DEFAULT_VARIANTS = [
+  'HEAP_GROWTH_PERCENT=0 MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 --max-semi-space-size=8',
+  'MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 --max-semi-space-size=8',
+  '',
+];
+const variants = process.argv.length > 2 ? process.argv.slice(2) : DEFAULT_VARIANTS;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const RUNS = 3;
 const EMAIL = 'bench-memory@example.org';
 
 function statusMiB(pid, field) {
@@ -47,7 +59,7 @@ async function oneRound(db, variant) {
     const headers = { cookie: await signIn(`http://127.0.0.1:${port}`, EMAIL), accept: 'text/html' };
     await loadTest({ url, headers, connections: 50, seconds: 3 });
     const runs = [];
-    for (let run = 0; run < 2; run++) {
+    for (let run = 0; run < RUNS; run++) {
       const cpuBefore = cpuTimeMs(api.pid);
       const r = await loadTest({ url, headers, connections: 50, seconds: 5 });
       runs.push({ rps: r.rps, cpuUs: ((cpuTimeMs(api.pid) - cpuBefore) * 1000) / r.requests });
@@ -83,6 +95,6 @@ export async function memoryBench(list = variants) {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   await memoryBench();
 }

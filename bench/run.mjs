@@ -5,6 +5,7 @@ import { sessionsBench } from './sessions.mjs';
 import { queueBench } from './queue.mjs';
 import { accountsBench } from './accounts.mjs';
 import { capacityBench } from './capacity.mjs';
+import { memoryBench } from './memory.mjs';
 import { cacheBench } from './cache.mjs';
 import { cacheLibrariesBench } from './cache-libraries.mjs';
 
@@ -14,5 +15,6 @@ await sessionsBench();
 await queueBench();
 await accountsBench();
 await capacityBench();
+await memoryBench();
 await cacheBench();
 await cacheLibrariesBench();

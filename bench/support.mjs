@@ -201,6 +201,12 @@ export async function startBenchApi({ databaseUrl, port, email, env = {}, pinned
   throw new Error(`api on ${port} did not become ready${child.exitCode !== null ? ` (exited with ${child.exitCode})` : ''}:\n${stderr}`);
 }
 
+/**
+ * How docker/Dockerfile runs node (its runtime ENV; compose.spec.ts checks the Dockerfile says so):
+ * for benches whose figure is meant as "one replica as deployed", e.g. peak RSS.
+ */
+export const IMAGE_RUNTIME = { env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072' }, nodeFlags: ['--max-semi-space-size=8'] };
+
 /** SIGTERM, then wait for the exit (at once if it has already gone). */
 export async function stopChild(child) {
   if (child.exitCode === null) {

@@ -127,10 +127,11 @@ describe('docker/compose.yml', () => {
     const dockerfile = readFileSync(join(root, 'docker/Dockerfile'), 'utf8');
     const runtime = dockerfile.slice(dockerfile.indexOf('FROM base AS runtime'));
     expect(runtime).toMatch(/^\s*ENV MALLOC_ARENA_MAX=2\b/m);
+    expect(runtime).toMatch(/^\s*MALLOC_MMAP_THRESHOLD_=131072\b/m);
     expect(runtime).toMatch(/NODE_OPTIONS=--max-semi-space-size=8\b/);
     // No service overrides them (an environment entry would replace the image's value).
     for (const name of Object.keys(services)) {
-      expect([name, Object.keys(services[name].environment ?? {}).filter((v) => v === 'NODE_OPTIONS' || v === 'MALLOC_ARENA_MAX')]).toEqual([name, []]);
+      expect([name, Object.keys(services[name].environment ?? {}).filter((v) => v === 'NODE_OPTIONS' || v.startsWith('MALLOC_'))]).toEqual([name, []]);
     }
   });
 
