@@ -10,17 +10,14 @@
 //   node bench/memory.mjs "" "HEAP_GROWTH_PERCENT=0" "MALLOC_ARENA_MAX=2 --max-semi-space-size=8"
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { benchDatabase, cpuTimeMs, freePort, loadTest, median, signIn, startBenchApi, stopChild } from './support.mjs';
+import { IMAGE_RUNTIME, benchDatabase, cpuTimeMs, freePort, loadTest, median, signIn, startBenchApi, stopChild } from './support.mjs';
 
 /**
  * `npm run bench` compares: V8's own heap growth, the apps' default (HEAP_GROWTH_PERCENT=75), both
  * as the Docker image runs node, and the default with node started bare (`node dist/bundle/api.mjs`).
  */
-export const DEFAULT_VARIANTS = [
-  'HEAP_GROWTH_PERCENT=0 MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 --max-semi-space-size=8',
-  'MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072 --max-semi-space-size=8',
-  '',
-];
+const asImage = [...Object.entries(IMAGE_RUNTIME.env).map(([name, value]) => `${name}=${value}`), ...IMAGE_RUNTIME.nodeFlags].join(' ');
+export const DEFAULT_VARIANTS = [`HEAP_GROWTH_PERCENT=0 ${asImage}`, asImage, ''];
 const variants = process.argv.length > 2 ? process.argv.slice(2) : DEFAULT_VARIANTS;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const RUNS = 3;
